@@ -1,0 +1,84 @@
+"""`jixiao` commands. Each parses its options into a config and calls one library function;
+data goes to stdout, messages and progress to stderr."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from extract.batch import IngestConfig, ingest
+from extract.cli.render import print_document, print_ingest_summary
+
+app = typer.Typer(
+    help="jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _say(message: str) -> None:
+    """A message line on stderr, never wrapped (scripts grep these)."""
+    typer.echo(message, err=True)
+
+
+class OcrMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _fail_usage(message: str) -> None:
+    _say(f"jixiao: {message}")
+    raise typer.Exit(2)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files or folders (recursive).")],
+    out: Annotated[Path, typer.Option("--out", help="Dataset directory (created; re-runs add new files).")],
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = IngestConfig().workers,
+    ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
+    dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any document failed.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Read every form in the inputs and write documents/forms/fund_lines/indicators.parquet."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".jixiao-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
+    config = IngestConfig(workers=workers, ocr=ocr.value, dpi=dpi)
+
+    def progress(res) -> None:
+        if not quiet:
+            _say(f"{res.status:8} {len(res.forms):3} form(s)  {res.path}" + (f"  [{res.error}]" if res.error else ""))
+
+    summary = ingest(paths, out, config, on_result=progress)
+    print_ingest_summary(Console(), summary, out)
+    if strict and summary.failed:
+        for path, error in summary.failures:
+            _say(f"failed: {path}: {error}")
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One PDF.")],
+    form: Annotated[int | None, typer.Option("--form", min=0, help="Only this form (0-based).")] = None,
+) -> None:
+    """Print one document's extracted forms as tables."""
+    from extract.document import process_document
+
+    res = process_document(file, file.name)
+    if res.status == "failed":
+        _say(f"jixiao: {file}: {res.error}")
+        raise typer.Exit(1)
+    print_document(Console(), res, form)

@@ -1,0 +1,56 @@
+"""Terminal rendering of results with rich (kept apart from the command definitions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from extract.batch import IngestSummary
+from extract.document import DocumentResult
+
+
+def _num(v: float | None) -> str:
+    return "" if v is None else f"{v:,.2f}"
+
+
+def print_ingest_summary(console: Console, s: IngestSummary, out: Path) -> None:
+    table = Table(title=f"jixiao ingest → {out}", show_header=True)
+    for col in ("files", "skipped", "ok", "no_form", "failed", "forms", "needs_review", "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(*(str(getattr(s, c)) for c in ("files", "skipped", "ok", "no_form", "failed", "forms", "needs_review")),
+                  f"{s.seconds:.1f}")
+    console.print(table)
+
+
+def print_document(console: Console, res: DocumentResult, only: int | None = None) -> None:
+    console.print(f"{res.path}: {res.pages} page(s), {len(res.forms)} form(s), status {res.status}"
+                  + (f" ({res.error})" if res.error else ""), markup=False)
+    for form in res.forms:
+        if only is not None and form.form_index != only:
+            continue
+        head = Table(title=f"form {form.form_index} · pages {form.page_start}–{form.page_end} · {form.template}",
+                     show_header=False)
+        head.add_column("field")
+        head.add_column("value", overflow="fold")
+        for name in ("year", "project_name", "department", "implementing_unit", "funds_unit", "goal_planned",
+                     "goal_actual", "total_weight", "total_score", "grade", "confidence", "needs_review"):
+            head.add_row(name, str(getattr(form, name)))
+        if form.review_reasons:
+            head.add_row("review", "; ".join(form.review_reasons))
+        console.print(head)
+        funds = Table(title="项目资金 (" + form.funds_unit + ")")
+        for col in ("line", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率%", "得分"):
+            funds.add_column(col)
+        for ln in form.fund_lines:
+            funds.add_row(ln.label, *(_num(getattr(ln, k)) for k in (
+                "budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")))
+        console.print(funds)
+        ind = Table(title="绩效指标")
+        for col in ("#", "一级", "二级", "三级", "指标值", "实际值", "分值", "得分", "偏差原因", "p"):
+            ind.add_column(col, overflow="fold")
+        for i in form.indicators:
+            ind.add_row(str(i.indicator_index), i.level1, i.level2, i.level3, i.target, i.actual,
+                        _num(i.weight), _num(i.score), i.deviation_note or "", str(i.page))
+        console.print(ind)

@@ -1,0 +1,36 @@
+"""Document results → the dataset's DataFrames."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import polars as pl
+
+from extract.dataset.schema import DOCUMENTS, FORMS, FUND_LINES, INDICATORS
+from extract.document import DocumentResult
+
+
+def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
+    return pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema, orient="row")
+
+
+def to_frames(results: list[DocumentResult]) -> dict[str, pl.DataFrame]:
+    docs, forms, fund_lines, indicators = [], [], [], []
+    for res in results:
+        docs.append(
+            dict(doc_id=res.doc_id, path=res.path, pages=res.pages, status=res.status, error=res.error,
+                 forms=len(res.forms), method=res.method, seconds=res.seconds)
+        )
+        for form in res.forms:
+            form_id = f"{res.doc_id}:{form.form_index}"
+            row = asdict(form)
+            row.update(form_id=form_id, doc_id=res.doc_id, path=res.path, review_reasons="; ".join(form.review_reasons) or None)
+            forms.append(row)
+            fund_lines += [{**asdict(ln), "form_id": form_id} for ln in form.fund_lines]
+            indicators += [{**asdict(ind), "form_id": form_id} for ind in form.indicators]
+    return {
+        "documents": _frame(docs, DOCUMENTS),
+        "forms": _frame(forms, FORMS),
+        "fund_lines": _frame(fund_lines, FUND_LINES),
+        "indicators": _frame(indicators, INDICATORS),
+    }

@@ -1,0 +1,131 @@
+"""Pages → form regions: which titles open a form, and which tables belong to it.
+
+A form opens at a title line (or a table whose first cell is the title). The tables after it
+belong to it, on its page and on the following pages, until the next title — but a table
+on a later page joins only while the form is still open and the table looks like its
+continuation, so an unrelated table after the form is not swallowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.grid import Grid, PageLayout, TextLine
+from extract.segment.lexicon import Lexicon
+from extract.values.text import compact
+
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})\s*年\s*度?")
+# Share of a continuation table's column borders that must line up with the form's last
+# table (office software repeats the column widths on every page of one table).
+_MIN_COLUMN_ALIGNMENT = 0.5
+_ALIGN_TOLERANCE = 3.0
+
+
+@dataclass
+class FormRegion:
+    """The title and tables of one form, possibly over several pages."""
+
+    title: str
+    title_page: int
+    year: int | None = None
+    grids: list[Grid] = field(default_factory=list)
+
+    @property
+    def pages(self) -> tuple[int, int]:
+        pages = [self.title_page] + [g.page for g in self.grids]
+        return min(pages), max(pages)
+
+
+def _grid_labels(grid: Grid, lex: Lexicon) -> set[str]:
+    """Which block labels (and the indicator header) the table holds."""
+    found: set[str] = set()
+    for cell in grid.cells:
+        text = cell.text
+        if not text or len(text) > 20:
+            continue
+        block = lex.match("blocks", text)
+        if block:
+            found.add(block)
+        elif lex.match("indicator_columns", text) in ("level1", "level3"):
+            found.add("indicators")
+    return found
+
+
+def _aligned(grid: Grid, previous: Grid) -> bool:
+    inner = grid.xs[1:-1] or grid.xs
+    hits = sum(any(abs(x - p) <= _ALIGN_TOLERANCE for p in previous.xs) for x in inner)
+    return hits >= _MIN_COLUMN_ALIGNMENT * len(inner)
+
+
+def _title_in_grid(grid: Grid, lex: Lexicon) -> str | None:
+    for cell in grid.row_cells(0):
+        if lex.is_title(cell.text):
+            return cell.text
+    return None
+
+
+def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
+    regions: list[FormRegion] = []
+    current: FormRegion | None = None
+    labels_seen: set[str] = set()
+
+    for layout in layouts:
+        items: list[tuple[float, int, object]] = [(ln.baseline, 0, ln) for ln in layout.free_text]
+        items += [(g.ys[0], 1, g) for g in layout.grids]
+        items.sort(key=lambda it: (it[0], it[1]))
+        first_on_page = True
+        for _, kind, item in items:
+            if kind == 0:
+                line: TextLine = item  # type: ignore[assignment]
+                if lex.is_title(line.text):
+                    current = FormRegion(title=line.text, title_page=layout.page.number)
+                    regions.append(current)
+                    labels_seen = set()
+                    first_on_page = False
+                elif current is not None and current.year is None and not current.grids:
+                    current.year = parse_year(line.text)
+                continue
+            grid: Grid = item  # type: ignore[assignment]
+            title = _title_in_grid(grid, lex)
+            if title is not None:
+                current = FormRegion(title=title, title_page=layout.page.number, year=_grid_year(grid))
+                regions.append(current)
+                labels_seen = set()
+            elif current is None:
+                continue
+            elif current.grids and grid.page != current.grids[-1].page or not current.grids and grid.page != current.title_page:
+                if not (first_on_page and _continues(current, grid, labels_seen, lex)):
+                    current = None
+                    continue
+            labels = _grid_labels(grid, lex)
+            current.grids.append(grid)
+            labels_seen |= labels
+            first_on_page = False
+    return [r for r in regions if r.grids]
+
+
+def _continues(region: FormRegion, grid: Grid, seen: set[str], lex: Lexicon) -> bool:
+    """Whether a table at the top of a new page carries on the open form."""
+    if "grade" in seen:
+        return False
+    labels = _grid_labels(grid, lex)
+    if "total" in seen:
+        return "grade" in labels and len(labels) == 1
+    if "indicators" not in seen or labels & {"indicators", "total", "grade"}:
+        return True
+    return bool(region.grids) and _aligned(grid, region.grids[-1])
+
+
+def parse_year(text: str) -> int | None:
+    m = _YEAR.search(compact(text)) if "年" in text else None
+    return int(m.group(1)) if m else None
+
+
+def _grid_year(grid: Grid) -> int | None:
+    for r in range(min(2, grid.n_rows)):
+        for cell in grid.row_cells(r):
+            year = parse_year(cell.text)
+            if year:
+                return year
+    return None

@@ -1,0 +1,61 @@
+"""What segmentation yields: the form's printed texts, each tied to the field it fills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.grid import Cell
+
+
+@dataclass(frozen=True)
+class Field:
+    """A printed value: its text, how sure the reading is, and where it stands."""
+
+    text: str
+    confidence: float
+    page: int
+    bbox: tuple[float, float, float, float]
+
+    @classmethod
+    def of(cls, cell: Cell, page: int) -> "Field":
+        return cls(cell.text, cell.confidence, page, (cell.x0, cell.y0, cell.x1, cell.y1))
+
+    def joined(self, other: "Field", sep: str = "") -> "Field":
+        """This text continued by another fragment (a row or cell cut by a page break)."""
+        return Field(self.text + sep + other.text, min(self.confidence, other.confidence), self.page, self.bbox)
+
+
+@dataclass
+class RawFundLine:
+    label: Field
+    cells: dict[str, Field]  # FundLine field name → printed value
+
+
+@dataclass
+class RawIndicator:
+    level1: Field | None
+    level2: Field | None
+    cells: dict[str, Field]  # level3, target, actual, weight, score, deviation_note
+    page: int
+
+
+@dataclass
+class SegmentedForm:
+    """One form's printed content mapped to its parts; no value parsed yet."""
+
+    title: str
+    page_start: int
+    page_end: int
+    year: int | None
+    template: str
+    header: dict[str, Field] = field(default_factory=dict)
+    funds_label: str | None = None
+    fund_lines: list[RawFundLine] = field(default_factory=list)
+    goals: dict[str, Field] = field(default_factory=dict)
+    indicators: list[RawIndicator] = field(default_factory=list)
+    total: dict[str, Field] = field(default_factory=dict)
+    grade: Field | None = None
+    # Header labels no lexicon entry knows: reported so a user can add them.
+    unmapped_labels: list[str] = field(default_factory=list)
+    # Structural doubts (a block not found, a column not mapped): the form needs review.
+    problems: list[str] = field(default_factory=list)

@@ -1,0 +1,335 @@
+"""A form region's rows → the form's parts (header, funds, goals, indicators, total, grade).
+
+Rows are read top to bottom across the region's tables. A row is classified by the labels
+its cells carry (lexicon.toml); the value cells of a block are mapped to fields by the
+horizontal overlap with that block's header labels — never by column position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.grid import Cell, Grid
+from extract.segment.lexicon import Lexicon
+from extract.segment.regions import FormRegion
+from extract.segment.types import Field, RawFundLine, RawIndicator, SegmentedForm
+from extract.values.text import compact
+
+# A value cell belongs to the header column it overlaps most, if that overlap is at least
+# this share of the narrower of the two (a cell straddling two columns is ambiguous).
+_MIN_OVERLAP = 0.5
+_TEXT_KEYS = ("level3", "target", "actual", "deviation_note")
+_VALUE_KEYS = ("weight", "score")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    x0: float
+    x1: float
+
+
+def _map_cell(cell: Cell, columns: list[Column]) -> str | None:
+    best, best_overlap = None, 0.0
+    for col in columns:
+        overlap = min(cell.x1, col.x1) - max(cell.x0, col.x0)
+        narrower = min(cell.x1 - cell.x0, col.x1 - col.x0)
+        if narrower > 0 and overlap >= _MIN_OVERLAP * narrower and overlap > best_overlap:
+            best, best_overlap = col.key, overlap
+    return best
+
+
+@dataclass
+class _Name:
+    """A first/second-level name shared by the rows of one merged cell (fixed up on a join)."""
+
+    field: Field | None
+
+
+@dataclass
+class _IndicatorRow:
+    grid_index: int
+    row: int
+    page: int
+    cells: dict[str, Cell]
+    level1: _Name | None = None
+    level2: _Name | None = None
+    # Where the row's pieces come from, for the join across a page break.
+    first_in_grid: bool = False
+    last_in_grid: bool = False
+    extra: dict[str, Field] = field(default_factory=dict)
+
+
+class _Walker:
+    def __init__(self, region: FormRegion, lex: Lexicon, template: str) -> None:
+        self.lex = lex
+        start, end = region.pages
+        self.form = SegmentedForm(region.title, start, end, region.year, template)
+        self.state: str | None = None
+        self.funds_columns: list[Column] = []
+        self.goals_columns: list[Column] = []
+        self.indicator_columns: list[Column] = []
+        self.rows: list[_IndicatorRow] = []
+        self.funds_label_cell: Cell | None = None
+
+    # -- classification -------------------------------------------------------------------
+    def walk(self, region: FormRegion) -> SegmentedForm:
+        for gi, grid in enumerate(region.grids):
+            first_data_row = len(self.rows)
+            for r in range(grid.n_rows):
+                self._row(gi, grid, r)
+            if len(self.rows) > first_data_row:
+                self.rows[first_data_row].first_in_grid = True
+                self.rows[-1].last_in_grid = self.rows[-1].row == grid.n_rows - 1
+        self.form.indicators = _resolve_indicators(self.rows, self.lex)
+        self._check_blocks()
+        return self.form
+
+    def _row(self, gi: int, grid: Grid, r: int) -> None:
+        cells = grid.row_cells(r)
+        starting = [c for c in cells if c.row == r]
+        texts = [c.text for c in starting]
+        if not any(texts):
+            return
+        if any(self.lex.is_title(t) for t in texts):
+            return
+        page = grid.page
+        if self._header_row(starting, page):
+            return
+        blocks = {self.lex.match("blocks", c.text): c for c in starting if len(compact(c.text)) <= 20}
+        blocks.pop(None, None)
+        if self._indicator_header_row(starting):
+            self.state = "indicators"
+            return
+        if "funds" in blocks:
+            self._funds_header(blocks["funds"], starting)
+            return
+        if "goals" in blocks:
+            self._goals_header(blocks["goals"], starting, page)
+            return
+        if "total" in blocks:
+            self._total_row(blocks["total"], starting, page)
+            return
+        if "grade" in blocks:
+            self._grade_row(blocks["grade"], starting, page)
+            return
+        if self.state == "funds":
+            self._funds_line(starting, page)
+        elif self.state == "goals":
+            self._goals_text(starting, page)
+        elif self.state == "indicators":
+            self._indicator_row(gi, r, page, cells)
+
+    # -- header -----------------------------------------------------------------------------
+    def _header_row(self, starting: list[Cell], page: int) -> bool:
+        keys = [self.lex.match("header", c.text) if len(compact(c.text)) <= 10 else None for c in starting]
+        if not any(keys):
+            return False
+        for i, key in enumerate(keys):
+            if key and i + 1 < len(starting) and not keys[i + 1]:
+                self.form.header[key] = Field.of(starting[i + 1], page)
+        self.state = "header"
+        return True
+
+    # -- funds ------------------------------------------------------------------------------
+    def _funds_header(self, label: Cell, starting: list[Cell]) -> None:
+        self.state = "funds"
+        self.funds_label_cell = label
+        self.form.funds_label = label.text
+        self.funds_columns = self._columns("funds_columns", [c for c in starting if c is not label])
+
+    def _columns(self, table: str, cells: list[Cell]) -> list[Column]:
+        columns = []
+        for cell in cells:
+            key = self.lex.match(table, cell.text)
+            if key:
+                columns.append(Column(key, cell.x0, cell.x1))
+            elif cell.text.strip():
+                self.form.unmapped_labels.append(cell.text)
+        return columns
+
+    def _funds_line(self, starting: list[Cell], page: int) -> None:
+        if not self.funds_columns:
+            return
+        left = min(col.x0 for col in self.funds_columns)
+        label_cells = [c for c in starting if (c.x0 + c.x1) / 2 < left and c is not self.funds_label_cell]
+        values: dict[str, Field] = {}
+        for cell in starting:
+            key = _map_cell(cell, self.funds_columns)
+            if key and cell not in label_cells:
+                values[key] = Field.of(cell, page)
+        label_text = "".join(c.text for c in label_cells)
+        if not label_text and not any(f.text for f in values.values()):
+            return
+        label = Field.of(label_cells[0], page) if label_cells else Field("", 1.0, page, (0, 0, 0, 0))
+        if len(label_cells) > 1:
+            label = Field(label_text, min(c.confidence for c in label_cells), page, label.bbox)
+        self.form.fund_lines.append(RawFundLine(label, values))
+
+    # -- goals ------------------------------------------------------------------------------
+    def _goals_header(self, label: Cell, starting: list[Cell], page: int) -> None:
+        self.state = "goals"
+        others = [c for c in starting if c is not label]
+        self.goals_columns = self._columns("goals_columns", others)
+        if not self.goals_columns:
+            # No 预期目标 / 实际完成情况 headings: the text sits right beside the label.
+            texts = [c for c in others if c.text]
+            if texts:
+                self.form.goals["planned"] = Field.of(texts[0], page)
+            if len(texts) > 1:
+                self.form.goals["actual"] = Field.of(texts[1], page)
+
+    def _goals_text(self, starting: list[Cell], page: int) -> None:
+        for cell in starting:
+            key = _map_cell(cell, self.goals_columns)
+            if key and cell.text:
+                prev = self.form.goals.get(key)
+                self.form.goals[key] = prev.joined(Field.of(cell, page), "\n") if prev else Field.of(cell, page)
+
+    # -- indicators -------------------------------------------------------------------------
+    def _indicator_header_row(self, starting: list[Cell]) -> bool:
+        keys = {self.lex.match("indicator_columns", c.text) for c in starting if len(compact(c.text)) <= 20}
+        if not ({"level1", "level3"} & keys and len(keys - {None}) >= 3):
+            return False
+        self.indicator_columns = self._columns(
+            "indicator_columns", [c for c in starting if self.lex.match("blocks", c.text) != "indicators"]
+        )
+        return True
+
+    def _indicator_row(self, gi: int, r: int, page: int, cells: list[Cell]) -> None:
+        mapped: dict[str, Cell] = {}
+        for cell in cells:
+            key = _map_cell(cell, self.indicator_columns)
+            if key is None or key in mapped:
+                continue
+            if key in ("level1", "level2") or cell.row == r:
+                mapped[key] = cell
+        if mapped:
+            self.rows.append(_IndicatorRow(gi, r, page, mapped))
+
+    # -- total and grade --------------------------------------------------------------------
+    def _total_row(self, label: Cell, starting: list[Cell], page: int) -> None:
+        self.state = "total"
+        others = [c for c in starting if c is not label and c.text]
+        for cell in others:
+            if compact(cell.text) in self.lex.grades:
+                self.form.grade = Field.of(cell, page)
+                continue
+            key = _map_cell(cell, self.indicator_columns)
+            if key in _VALUE_KEYS:
+                self.form.total[key] = Field.of(cell, page)
+        if not self.indicator_columns and others:
+            self.form.problems.append("总分 row read without indicator column labels")
+
+    def _grade_row(self, label: Cell, starting: list[Cell], page: int) -> None:
+        self.state = "grade"
+        for cell in starting:
+            if cell is not label and cell.text:
+                self.form.grade = Field.of(cell, page)
+                return
+
+    def _check_blocks(self) -> None:
+        f = self.form
+        if not f.fund_lines:
+            f.problems.append("项目资金 block not found")
+        if not f.indicators:
+            f.problems.append("no indicator rows found")
+        if not f.total:
+            f.problems.append("总分 row not found")
+
+
+def segment_region(region: FormRegion, lex: Lexicon, template: str = "mof2020") -> SegmentedForm:
+    return _Walker(region, lex, template).walk(region)
+
+
+# -- indicator rows across page breaks ---------------------------------------------------------
+def _text(cell: Cell | None) -> str:
+    return cell.text if cell is not None else ""
+
+
+def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon) -> list[RawIndicator]:
+    """Fill merged names down, rejoin what a page break cut, drop blank rows."""
+    merged: list[_IndicatorRow] = []
+    names1: dict[int, _Name] = {}
+    names2: dict[int, _Name] = {}
+    prev: _IndicatorRow | None = None
+    for row in rows:
+        at_break = prev is not None and row.first_in_grid and prev.last_in_grid and row.grid_index == prev.grid_index + 1
+        row.level1 = _level_name(row, prev, "level1", names1, at_break, lex.level1_names, None)
+        same_group = prev is not None and row.level1 is prev.level1
+        row.level2 = _level_name(row, prev, "level2", names2, at_break and same_group, lex.level2_names, same_group)
+        if at_break and _is_split_row(prev, row):
+            _merge_split(prev, row)
+            continue
+        merged.append(row)
+        prev = row
+
+    out = []
+    for row in merged:
+        fields = {k: Field.of(c, row.page) for k, c in row.cells.items() if k not in ("level1", "level2")}
+        fields.update(row.extra)
+        if not any(fields.get(k) and fields[k].text for k in ("level3", "target", "actual", "weight", "score")):
+            continue  # a blank row: a second-level name printed with nothing under it
+        out.append(
+            RawIndicator(
+                level1=row.level1.field if row.level1 else None,
+                level2=row.level2.field if row.level2 else None,
+                cells=fields,
+                page=row.page,
+            )
+        )
+    return out
+
+
+def _level_name(
+    row: _IndicatorRow,
+    prev: _IndicatorRow | None,
+    key: str,
+    names: dict[int, _Name],
+    at_break: bool,
+    known: frozenset[str],
+    same_group: bool | None,
+) -> _Name | None:
+    cell = row.cells.get(key)
+    prev_name = getattr(prev, key) if prev is not None else None
+    if cell is not None and id(cell) in names:
+        return names[id(cell)]
+    text = _text(cell)
+    inherit = same_group is not False  # a new first-level group starts its second level afresh
+    if not text:
+        name = prev_name if inherit else _Name(None)
+    elif at_break and prev_name is not None and prev_name.field is not None and _fragments(prev_name.field.text, text, known):
+        prev_name.field = prev_name.field.joined(Field.of(cell, row.page))
+        name = prev_name
+    else:
+        name = _Name(Field.of(cell, row.page))
+    if cell is not None:
+        names[id(cell)] = name
+    return name
+
+
+def _fragments(before: str, after: str, known: frozenset[str]) -> bool:
+    """Whether two names on either side of a page break are one merged cell cut in two."""
+    a, b = compact(before), compact(after)
+    if a + b in known:
+        return True
+    return a not in known and b not in known
+
+
+def _is_split_row(prev: _IndicatorRow, row: _IndicatorRow) -> bool:
+    """A row cut by a page break: its numbers on one side only, its text running on."""
+    prev_vals = any(_text(prev.cells.get(k)) for k in _VALUE_KEYS)
+    row_vals = any(_text(row.cells.get(k)) for k in _VALUE_KEYS)
+    row_text = any(_text(row.cells.get(k)) for k in _TEXT_KEYS)
+    prev_text = _text(prev.cells.get("level3"))
+    return (prev_vals and not row_vals and row_text) or (not prev_vals and row_vals and bool(prev_text))
+
+
+def _merge_split(prev: _IndicatorRow, row: _IndicatorRow) -> None:
+    for key in _TEXT_KEYS + _VALUE_KEYS:
+        head = prev.extra.get(key) or (Field.of(prev.cells[key], prev.page) if _text(prev.cells.get(key)) else None)
+        tail = Field.of(row.cells[key], row.page) if _text(row.cells.get(key)) else None
+        if head and tail:
+            prev.extra[key] = head.joined(tail)
+        elif tail:
+            prev.extra[key] = tail

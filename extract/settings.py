@@ -1,0 +1,51 @@
+"""Every tunable threshold of the extraction, in one frozen dataclass with named defaults.
+
+Lengths are PDF points (1/72 inch) unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    # Strokes within this many points of axis-parallel count as ruling lines; office software
+    # emits exact verticals/horizontals, scans deskewed to <0.1° stay within 1 pt over a page.
+    axis_tolerance: float = 1.0
+    # A filled rectangle thinner than this is a ruling line drawn as a box (Word/WPS borders
+    # are 0.5–1 pt boxes); anything thicker is shading.
+    max_rule_thickness: float = 3.0
+    # Parallel lines closer than this are one line: double-drawn shared borders of adjacent
+    # cells land within a line width (≤1 pt) of each other.
+    snap_tolerance: float = 2.0
+    # Collinear pieces with a gap up to this are one line (cell borders drawn per cell meet
+    # end to end; 3 pt bridges the small gaps some printers leave at joints).
+    join_tolerance: float = 3.0
+    # A line must reach within this distance of another to touch it (joints, table grouping).
+    intersect_tolerance: float = 3.0
+    # A cell border counts as drawn where lines cover at least this share of it.
+    min_border_coverage: float = 0.5
+    # Rows or columns narrower than this are artefacts of near-coincident lines, not cells.
+    min_cell_size: float = 2.0
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    # Characters whose baselines differ by less than this share of the font size are one line.
+    baseline_tolerance: float = 0.5
+    # A line is a wrap (not a paragraph end) if it reaches within this many ems of the
+    # cell's text column's right edge: a CJK wrap leaves less than one character of room.
+    wrap_slack_em: float = 1.3
+    # ... or within this many ems when the next line opens with a character carried down
+    # by line-breaking rules (one character plus the forbidden punctuation: 2 ems + rounding).
+    carried_slack_em: float = 2.6
+
+
+@dataclass(frozen=True)
+class Settings:
+    grid: GridSettings = GridSettings()
+    text: TextSettings = TextSettings()
+
+
+DEFAULT_SETTINGS = Settings()

@@ -1,0 +1,135 @@
+"""A segmented form's printed texts → the typed Form record, every number parsed.
+
+A field that was printed but cannot be read as what its column holds keeps its value null,
+gets confidence 0 and puts the form under review: never a guess.
+"""
+
+from __future__ import annotations
+
+from extract.records import Form, FundLine, Indicator
+from extract.segment.lexicon import Lexicon
+from extract.segment.types import Field, SegmentedForm
+from extract.values.measures import parse_measure
+from extract.values.numbers import EMPTY_MARKS, parse_number
+from extract.values.text import compact, normalize
+
+# Below this a field is uncertain and its form needs review (OCR confidences are 0–1).
+REVIEW_CONFIDENCE = 0.8
+_FUND_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
+
+
+class _Reader:
+    """Parses fields and keeps the lowest confidence and the reasons for review."""
+
+    def __init__(self) -> None:
+        self.confidence = 1.0
+        self.reasons: list[str] = []
+
+    def seen(self, f: Field | None) -> None:
+        if f is not None and f.text:
+            self.confidence = min(self.confidence, f.confidence)
+
+    def number(self, f: Field | None, what: str) -> float | None:
+        if f is None:
+            return None
+        parsed = parse_number(f.text)
+        self.seen(f)
+        if not parsed.readable:
+            self.confidence = 0.0
+            self.reasons.append(f"{what}: not a number: {normalize(f.text)!r}")
+        return parsed.value
+
+    def text(self, f: Field | None, joiner: str = "\n") -> str | None:
+        if f is None:
+            return None
+        self.seen(f)
+        text = normalize(f.text)
+        return None if compact(text) in EMPTY_MARKS else text.replace("\n", joiner)
+
+
+def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> Form:
+    rd = _Reader()
+    form = Form(
+        form_index=form_index,
+        page_start=seg.page_start,
+        page_end=seg.page_end,
+        method=method,
+        template=seg.template,
+        year=seg.year,
+        project_name=rd.text(seg.header.get("project_name"), ""),
+        department=rd.text(seg.header.get("department"), ""),
+        implementing_unit=rd.text(seg.header.get("implementing_unit"), ""),
+        goal_planned=rd.text(seg.goals.get("planned")),
+        goal_actual=rd.text(seg.goals.get("actual")),
+        total_weight=rd.number(seg.total.get("weight"), "总分 分值"),
+        total_score=rd.number(seg.total.get("score"), "总分 得分"),
+        grade=rd.text(seg.grade, ""),
+    )
+    unit = lex.funds_unit(seg.funds_label or "")
+    if unit is None:
+        rd.reasons.append("项目资金 unit not printed; 万元 assumed")
+        unit = "万元"
+    form.funds_unit = unit
+    form.fund_lines = _fund_lines(seg, rd, lex)
+    total_line = next((ln for ln in form.fund_lines if ln.line == "年度资金总额"), None)
+    if total_line is not None:
+        form.budget_initial = total_line.budget_initial
+        form.budget_full_year = total_line.budget_full_year
+        form.executed = total_line.executed
+        form.funds_weight = total_line.weight
+        form.execution_rate_pct = total_line.execution_rate_pct
+        form.funds_score = total_line.score
+    elif seg.fund_lines:
+        rd.reasons.append("年度资金总额 line not found")
+    form.indicators = [_indicator(i, raw, rd) for i, raw in enumerate(seg.indicators)]
+    rd.reasons.extend(seg.problems)
+    form.confidence = rd.confidence
+    form.review_reasons = rd.reasons
+    form.needs_review = bool(rd.reasons) or rd.confidence < REVIEW_CONFIDENCE
+    return form
+
+
+def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> list[FundLine]:
+    lines = []
+    for raw in seg.fund_lines:
+        label = normalize(raw.label.text).replace("\n", "")
+        line = lex.funds_line(label)
+        values = {k: rd.number(raw.cells.get(k), f"{label} {k}") for k in _FUND_FIELDS}
+        lines.append(FundLine(line_index=0, line=line, label=label, **values))
+    # 年度资金总额 is line 0 wherever it was printed; the rest keep their printed order.
+    lines.sort(key=lambda ln: ln.line != "年度资金总额")
+    for i, ln in enumerate(lines):
+        ln.line_index = i
+    return lines
+
+
+def _indicator(index: int, raw, rd: _Reader) -> Indicator:
+    row = _Reader()
+    cells = raw.cells
+    target = row.text(cells.get("target"), "") or ""
+    actual = row.text(cells.get("actual"), "") or ""
+    weight = row.number(cells.get("weight"), f"indicator {index} 分值")
+    score = row.number(cells.get("score"), f"indicator {index} 得分")
+    t, a = parse_measure(target), parse_measure(actual)
+    ind = Indicator(
+        indicator_index=index,
+        level1=row.text(raw.level1, "") or "",
+        level2=row.text(raw.level2, "") or "",
+        level3=row.text(cells.get("level3"), "") or "",
+        target=target,
+        actual=actual,
+        weight=weight,
+        score=score,
+        deviation_note=row.text(cells.get("deviation_note")),
+        kind="quantitative" if t is not None else "qualitative",
+        target_op=t.op if t else None,
+        target_value=t.value if t else None,
+        actual_value=a.value if a else None,
+        target_unit=t.unit if t else None,
+        actual_unit=a.unit if a else None,
+        page=raw.page,
+        confidence=row.confidence,
+    )
+    rd.confidence = min(rd.confidence, row.confidence)
+    rd.reasons.extend(row.reasons)
+    return ind

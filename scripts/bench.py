@@ -1,0 +1,69 @@
+"""Speed of the text path against PyMuPDF's own table finder, in one process.
+
+    python scripts/bench.py [--rounds 5] [FOLDER]
+
+For every PDF of the text fixtures (default fixtures/text): the whole jixiao extraction
+(open, read pages, grid, segmentation, values) against `page.find_tables(use_layout=False)`
+alone over the same pages. Rounds alternate the two so machine noise hits both; the
+median round counts. Prints one summary line per measure and the ratio (target ≤ 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pymupdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from extract.document import extract_forms  # noqa: E402
+
+
+def run_jixiao(files: list[Path]) -> tuple[float, int]:
+    started = time.perf_counter()
+    forms = 0
+    for f in files:
+        forms += len(extract_forms(f)[0])
+    return time.perf_counter() - started, forms
+
+
+def run_find_tables(files: list[Path]) -> tuple[float, int]:
+    started = time.perf_counter()
+    tables = 0
+    for f in files:
+        with pymupdf.open(f) as doc:
+            for page in doc:
+                tables += len(page.find_tables(use_layout=False).tables)
+    return time.perf_counter() - started, tables
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", nargs="?", default="fixtures/text", type=Path)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    files = sorted(args.folder.glob("*.pdf"))
+    pages = sum(pymupdf.open(f).page_count for f in files)
+    if not files:
+        sys.exit(f"no PDFs in {args.folder}")
+    run_jixiao(files[:1])  # warm imports and the lexicon
+    ours, theirs = [], []
+    for _ in range(args.rounds):
+        t, forms = run_jixiao(files)
+        ours.append(t)
+        t, tables = run_find_tables(files)
+        theirs.append(t)
+    a, b = statistics.median(ours), statistics.median(theirs)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pages: {pages} in {len(files)} PDFs; forms: {forms}; find_tables tables: {tables}; rounds: {args.rounds}")
+    print(f"jixiao whole text ingest:         {1000 * a / pages:7.2f} ms/page")
+    print(f"find_tables(use_layout=False):    {1000 * b / pages:7.2f} ms/page")
+    print(f"ratio jixiao / find_tables: {a / b:.3f} (target <= 0.5); peak RSS {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

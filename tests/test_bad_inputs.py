@@ -1,0 +1,36 @@
+"""Bad input gets a truthful one-line reason; nothing raises out of the document boundary."""
+
+import pytest
+
+from conftest import truth_cases
+from extract.document import process_document
+
+
+@pytest.mark.parametrize("pdf, truth", truth_cases("bad"))
+def test_bad_fixture_fails_with_one_line_reason(pdf, truth):
+    res = process_document(pdf, pdf.name)
+    assert res.status == truth["status"] == "failed"
+    assert res.error and "\n" not in res.error
+    assert res.forms == []
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("zero.pdf", b"", "empty file"),
+        ("page.pdf", b"<html><body>not a pdf</body></html>", "not a PDF"),
+        ("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8, "PDF"),
+        ("notes.docx", b"PK\x03\x04 a word file", "not a PDF or image"),
+    ],
+)
+def test_made_up_bad_files(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    res = process_document(path, name)
+    assert res.status == "failed"
+    assert reason in res.error
+
+
+def test_text_pdf_without_form_is_no_form(fixtures_dir):
+    res = process_document(fixtures_dir / "text" / "no_form_report.pdf", "no_form_report.pdf")
+    assert (res.status, res.error, res.forms) == ("no_form", None, [])

@@ -1,0 +1,114 @@
+"""The command line, in process: exit codes, messages, the dataset it writes, re-runs."""
+
+import json
+import shutil
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from extract.cli.main import app
+from extract.dataset.schema import TABLES
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, fixtures_dir):
+    """A copy of the fixture corpus (text + bad) and its truth, ingested once."""
+    root = tmp_path_factory.mktemp("corpus")
+    for folder in ("text", "bad"):
+        shutil.copytree(fixtures_dir / folder, root / "in" / folder, ignore=shutil.ignore_patterns("*.json"))
+    truth = {}
+    for folder in ("text", "bad"):
+        for t in (fixtures_dir / folder).glob("*.json"):
+            data = json.loads(t.read_text(encoding="utf-8"))
+            truth[f"{folder}/{data['file']}"] = data
+    out = root / "out"
+    result = runner.invoke(app, ["ingest", str(root / "in"), "--out", str(out), "--workers", "2", "--quiet"])
+    return root, out, truth, result
+
+
+def test_ingest_exits_0_and_writes_every_table(corpus):
+    _, out, _, result = corpus
+    assert result.exit_code == 0, result.output
+    for name, schema in TABLES.items():
+        frame = pl.read_parquet(out / f"{name}.parquet")
+        assert dict(frame.schema) == schema, name
+
+
+def test_documents_record_every_file_truthfully(corpus):
+    _, out, truth, _ = corpus
+    docs = pl.read_parquet(out / "documents.parquet")
+    assert sorted(docs["path"].to_list()) == sorted(truth)
+    for row in docs.iter_rows(named=True):
+        want = truth[row["path"]]
+        assert row["status"] == want["status"], row
+        assert row["forms"] == len(want["forms"])
+        assert len(row["doc_id"]) == 64
+        if row["status"] == "failed":
+            assert row["error"] and "\n" not in row["error"]
+        else:
+            assert row["pages"] == want["pages"]
+
+
+def test_forms_link_to_documents(corpus):
+    _, out, truth, _ = corpus
+    forms = pl.read_parquet(out / "forms.parquet")
+    docs = pl.read_parquet(out / "documents.parquet")
+    assert forms.height == sum(len(t["forms"]) for t in truth.values())
+    assert forms["form_id"].n_unique() == forms.height
+    joined = forms.join(docs, on="doc_id", how="anti")
+    assert joined.height == 0
+    assert (forms["form_id"] == forms["doc_id"] + ":" + forms["form_index"].cast(pl.String)).all()
+    indicators = pl.read_parquet(out / "indicators.parquet")
+    assert set(indicators["form_id"]) <= set(forms["form_id"])
+
+
+def test_rerun_skips_done_files_and_adds_new_ones(corpus, fixtures_dir):
+    root, out, _, _ = corpus
+    before = {name: pl.read_parquet(out / f"{name}.parquet") for name in TABLES}
+    again = runner.invoke(app, ["ingest", str(root / "in"), "--out", str(out), "--quiet"])
+    assert again.exit_code == 0
+    for name in TABLES:
+        assert pl.read_parquet(out / f"{name}.parquet").equals(before[name]), name
+    extra = root / "extra"
+    extra.mkdir()
+    (extra / "new.pdf").write_bytes(b"%PDF-1.4 broken")
+    runner.invoke(app, ["ingest", str(extra), "--out", str(out), "--quiet"])
+    docs = pl.read_parquet(out / "documents.parquet")
+    assert docs.height == before["documents"].height + 1
+    assert docs.filter(pl.col("path") == "new.pdf")["status"].to_list() == ["failed"]
+
+
+def test_strict_exits_1_and_names_failures(tmp_path, fixtures_dir):
+    result = runner.invoke(app, ["ingest", str(fixtures_dir / "bad"), "--out", str(tmp_path), "--strict", "-q", "--workers", "1"])
+    assert result.exit_code == 1
+    assert "failed: empty.pdf: empty file (0 bytes)" in result.stderr
+
+
+def test_missing_input_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_out_is_a_one_line_usage_error(tmp_path, fixtures_dir):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["ingest", str(fixtures_dir / "bad"), "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("jixiao: cannot write to") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["ingest", "show"])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_show_prints_the_forms(fixtures_dir):
+    result = runner.invoke(app, ["show", str(fixtures_dir / "text" / "seed_hongqiao.pdf"), "--form", "1"], env={"COLUMNS": "240"})
+    assert result.exit_code == 0
+    assert "虹桥国际中央商务区企业服务专项" in result.stdout
+    assert "吸引优质企业落地虹桥" in result.stdout

@@ -1,0 +1,53 @@
+"""The grid chain on hand-made strokes: each step alone, exact expectations."""
+
+from extract.grid.cells import build_grid, find_grids, group_tables
+from extract.grid.lines import snap_segments
+from extract.pages.types import Segment
+from extract.settings import GridSettings
+
+S = GridSettings()
+
+
+def h(y, x0, x1):
+    return Segment(x0, y, x1, y)
+
+
+def v(x, y0, y1):
+    return Segment(x, y0, x, y1)
+
+
+def test_double_drawn_borders_snap_to_one_line():
+    hl, vl = snap_segments([h(10, 0, 50), h(10.4, 50, 100), h(10.2, 0, 49)], S)
+    assert len(hl) == 1 and not vl
+    assert hl[0].start == 0 and hl[0].end == 100
+
+
+def test_gap_beyond_join_tolerance_keeps_two_lines():
+    hl, _ = snap_segments([h(10, 0, 40), h(10, 60, 100)], S)
+    assert [(ln.start, ln.end) for ln in hl] == [(0, 40), (60, 100)]
+
+
+def _grid_2x3_with_merges():
+    # 3 columns x 2 rows; top row: first two cells merged; left column merged down.
+    segs = [h(0, 0, 90), h(20, 30, 90), h(40, 0, 90)]
+    segs += [v(0, 0, 40), v(30, 20, 40), v(60, 0, 40), v(90, 0, 40)]
+    hl, vl = snap_segments(segs, S)
+    return build_grid(1, hl, vl, S)
+
+
+def test_cells_with_spans():
+    grid = _grid_2x3_with_merges()
+    assert grid.xs == [0, 30, 60, 90] and grid.ys == [0, 20, 40]
+    spans = sorted((c.row, c.col, c.rowspan, c.colspan) for c in grid.cells)
+    # (0,0) spans 2 columns on top; below, (1,0) alone: the L-shape becomes its bounding box.
+    assert spans == [(0, 0, 2, 2), (0, 2, 1, 1), (1, 2, 1, 1)]
+
+
+def test_separate_tables_and_stray_lines():
+    segs = [h(0, 0, 50), h(20, 0, 50), v(0, 0, 20), v(50, 0, 20)]
+    segs += [h(100, 0, 50), h(130, 0, 50), v(0, 100, 130), v(50, 100, 130)]
+    segs += [h(200, 0, 300)]  # an underline, not a table
+    hl, vl = snap_segments(segs, S)
+    assert len(group_tables(hl, vl, S)) == 2
+    grids = find_grids(1, hl, vl, S)
+    assert [g.bbox for g in grids] == [(0, 0, 50, 20), (0, 100, 50, 130)]

@@ -1,0 +1,74 @@
+"""Printed values → numbers and measures, on the spellings seen in real forms."""
+
+import pytest
+
+from extract.values import Measure, normalize, parse_measure, parse_number
+
+
+@pytest.mark.parametrize(
+    "printed, value",
+    [
+        ("110.00", 110.0),
+        ("215,457.6", 215457.6),
+        ("1,215,457.60", 1215457.6),
+        ("207.4538", 207.4538),
+        ("93.27%", 93.27),
+        ("0", 0.0),
+        (" 10.00 ", 10.0),
+        ("—", None),
+        ("-", None),
+        ("－", None),
+        ("/", None),
+        ("", None),
+        ("——", None),
+    ],
+)
+def test_numbers(printed, value):
+    parsed = parse_number(printed)
+    assert parsed.readable
+    assert parsed.value == value
+
+
+@pytest.mark.parametrize("printed", ["abc", "1O.00", "12,34", "9.3.3", "达成指标"])
+def test_unreadable_numbers_are_flagged_not_guessed(printed):
+    parsed = parse_number(printed)
+    assert parsed.value is None and not parsed.readable
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("≥4.00(份)", Measure(">=", 4.0, "份")),
+        (">90.00(百分比)", Measure(">", 90.0, "%")),
+        ("＞90%", Measure(">", 90.0, "%")),
+        ("93.00(百分比)", Measure(None, 93.0, "%")),
+        (">=95%", Measure(">=", 95.0, "%")),
+        ("=100%", Measure("=", 100.0, "%")),
+        ("＝100%", Measure("=", 100.0, "%")),
+        ("═100%", Measure("=", 100.0, "%")),
+        ("≧95(%)", Measure(">=", 95.0, "%")),
+        ("≦3天", Measure("<=", 3.0, "天")),
+        ("≤5 天", Measure("<=", 5.0, "天")),
+        ("＜2次", Measure("<", 2.0, "次")),
+        ("不少于3000家", Measure(">=", 3000.0, "家")),
+        ("不低于90%", Measure(">=", 90.0, "%")),
+        ("不超过110万元", Measure("<=", 110.0, "万元")),
+        ("90%以上", Measure(">=", 90.0, "%")),
+        ("5天以内", Measure("<=", 5.0, "天")),
+        ("≥266米", Measure(">=", 266.0, "米")),
+        ("4场", Measure(None, 4.0, "场")),
+        ("1,200人次", Measure(None, 1200.0, "人次")),
+    ],
+)
+def test_measures(printed, expected):
+    assert parse_measure(normalize(printed)) == expected
+
+
+@pytest.mark.parametrize("printed", ["有效", "合规", "达成指标", "显著提升", "2024年底前完成全部验收工作", ""])
+def test_qualitative_values_have_no_measure(printed):
+    assert parse_measure(printed) is None
+
+
+def test_normalize_is_nfkc_and_folds_spaces():
+    assert normalize("  项目资金（万元）：  ") == "项目资金(万元):"
+    assert normalize("a  b\n c ") == "a b\nc"
