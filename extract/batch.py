@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from extract.audit import Rules, audit_directory
 from extract.dataset import read_dataset, to_frames, write_dataset
 from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES, DocumentResult, file_sha256, process_document
 from extract.settings import DEFAULT_SETTINGS, Settings
@@ -27,6 +28,7 @@ class IngestConfig:
     ocr: str = "auto"  # auto | always | never
     dpi: int = 200
     settings: Settings = DEFAULT_SETTINGS
+    rules: Rules | None = None  # audit rules; None: the defaults
 
 
 @dataclass
@@ -40,6 +42,7 @@ class IngestSummary:
     needs_review: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    findings: pl.DataFrame | None = None  # the audit of the whole dataset after the run
 
     def add(self, res: DocumentResult) -> None:
         setattr(self, res.status, getattr(self, res.status) + 1)
@@ -62,12 +65,12 @@ def find_inputs(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def _process(args: tuple[Path, str, str, Settings]) -> DocumentResult:
-    path, shown, doc_id, settings = args
-    return process_document(path, shown, settings, doc_id=doc_id)
+def _process(args: tuple[Path, str, str, IngestConfig]) -> DocumentResult:
+    path, shown, doc_id, config = args
+    return process_document(path, shown, config.settings, doc_id=doc_id, ocr=config.ocr)
 
 
-def _run(jobs: list[tuple[Path, str, str, Settings]], workers: int) -> Iterator[DocumentResult]:
+def _run(jobs: list[tuple[Path, str, str, IngestConfig]], workers: int) -> Iterator[DocumentResult]:
     if workers <= 1 or len(jobs) <= 1:
         yield from map(_process, jobs)
         return
@@ -95,7 +98,7 @@ def ingest(
             summary.skipped += 1
             continue
         done.add(doc_id)  # a byte-identical copy later in the batch is the same document
-        jobs.append((path, shown, doc_id, config.settings))
+        jobs.append((path, shown, doc_id, config))
 
     new: list[DocumentResult] = []
     for res in _run(jobs, config.workers):
@@ -106,6 +109,7 @@ def ingest(
         if len(new) % CHECKPOINT_EVERY == 0:
             _save(out, existing, new)
     _save(out, existing, new)
+    summary.findings = audit_directory(out, config.rules)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -57,8 +57,14 @@ class ReadPages:
     damage: str | None  # set when the reader had to repair the file
 
 
-def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
-    """Every text page's layout, the page count, and the pages that need OCR."""
+def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS, ocr: str = "auto") -> ReadPages:
+    """Every text page's layout, the page count, and the pages that need OCR.
+
+    `ocr`: auto (OCR pages without a usable text layer), always, never. OCR is not built yet:
+    pages that need it are reported, never silently skipped.
+    """
+    if ocr == "always":
+        raise OcrUnavailable("--ocr always: OCR is not available in this build")
     if path.suffix.lower() in IMAGE_SUFFIXES:
         raise OcrUnavailable("image file: scans need OCR, which this build does not have yet")
     if path.suffix.lower() not in PDF_SUFFIXES:
@@ -82,9 +88,9 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         doc.close()
 
 
-def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS) -> tuple[list[Form], ReadPages]:
+def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, ocr: str = "auto") -> tuple[list[Form], ReadPages]:
     """The forms of one document (raises `BadInput` when the file cannot be read)."""
-    pages = read_layouts(path, settings)
+    pages = read_layouts(path, settings, ocr)
     lex = load_lexicon()
     forms = [to_form(seg, i, "text", lex) for i, seg in enumerate(segment_layouts(pages.layouts, lex))]
     if pages.damage:
@@ -94,19 +100,22 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS) -> tuple[li
     return forms, pages
 
 
-def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None) -> DocumentResult:
+def process_document(
+    path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None, ocr: str = "auto"
+) -> DocumentResult:
     """Extract one file; never raises for anything the file does."""
     started = time.perf_counter()
     result = DocumentResult(doc_id=doc_id or "", path=shown_path)
     try:
         result.doc_id = result.doc_id or file_sha256(path)
-        forms, pages = extract_forms(path, settings)
+        forms, pages = extract_forms(path, settings, ocr)
         result.forms, result.pages = forms, pages.page_count
         result.method = "text" if forms else None
         result.status = "ok" if forms else "no_form"
         notes = [pages.damage] if pages.damage else []
         if pages.scans:
-            notes.append(f"{len(pages.scans)} page(s) without a text layer not read (OCR not available): {_pages(pages.scans)}")
+            why = "--ocr never" if ocr == "never" else "OCR not available"
+            notes.append(f"{len(pages.scans)} page(s) without a text layer not read ({why}): {_pages(pages.scans)}")
         result.error = "; ".join(notes) or None
         if notes and not forms:
             result.status = "failed"

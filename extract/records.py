@@ -22,6 +22,10 @@ class FundLine:
     weight: float | None = None
     execution_rate_pct: float | None = None
     score: float | None = None
+    # Added to the contract: digits printed after the point, per number field (the precision
+    # the audit compares at), and the lowest confidence of the line's cells.
+    decimals: dict[str, int] = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Indicator:
     actual_unit: str | None
     page: int  # 1-based page where the row starts
     confidence: float = 1.0
+    decimals: dict[str, int] = field(default_factory=dict)  # added: printed precision of weight/score
 
 
 @dataclass
@@ -72,6 +77,8 @@ class Form:
     total_weight: float | None = None
     total_score: float | None = None
     grade: str | None = None
+    # Added: digits printed after the point in total_weight / total_score.
+    decimals: dict[str, int] = field(default_factory=dict)
     confidence: float = 1.0
     needs_review: bool = False
     fund_lines: list[FundLine] = field(default_factory=list)

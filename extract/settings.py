@@ -34,12 +34,11 @@ class GridSettings:
 class TextSettings:
     # Characters whose baselines differ by less than this share of the font size are one line.
     baseline_tolerance: float = 0.5
-    # A line is a wrap (not a paragraph end) if it reaches within this many ems of the
-    # cell's text column's right edge: a CJK wrap leaves less than one character of room.
-    wrap_slack_em: float = 1.3
-    # ... or within this many ems when the next line opens with a character carried down
-    # by line-breaking rules (one character plus the forbidden punctuation: 2 ems + rounding).
-    carried_slack_em: float = 2.6
+    # A line is a wrap, not a paragraph end, when the next line's first unbreakable unit (a
+    # CJK character with any punctuation that may not open a line, or a Latin/number run)
+    # would not have fitted in the room left at its end, give or take this many ems
+    # (letter spacing; the space a Latin wrap swallows).
+    wrap_tolerance_em: float = 0.5
 
 
 @dataclass(frozen=True)

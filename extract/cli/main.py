@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from extract.audit import RulesError, audit_directory, load_rules
 from extract.batch import IngestConfig, ingest
-from extract.cli.render import print_document, print_ingest_summary
+from extract.cli.render import print_audit_summary, print_document, print_ingest_summary
 
 app = typer.Typer(
     help="jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data.",
@@ -21,20 +22,43 @@ app = typer.Typer(
 )
 
 
-def _say(message: str) -> None:
-    """A message line on stderr, never wrapped (scripts grep these)."""
-    typer.echo(message, err=True)
-
-
 class OcrMode(str, Enum):
     auto = "auto"
     always = "always"
     never = "never"
 
 
+# Options shared by several commands, declared once.
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", exists=True, dir_okay=False, help="Audit rules TOML overriding the defaults (grade bands …)."),
+]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 on any failed document / error finding.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+def _say(message: str) -> None:
+    """A message line on stderr, never wrapped (scripts grep these)."""
+    typer.echo(message, err=True)
+
+
 def _fail_usage(message: str) -> None:
     _say(f"jixiao: {message}")
     raise typer.Exit(2)
+
+
+def _rules(path: Path | None):
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        _fail_usage(str(exc))
+
+
+def _strict_exit(findings) -> None:
+    errors = findings.filter(findings["severity"] == "error")
+    if errors.height:
+        _say(f"{errors.height} error finding(s) in {errors['form_id'].n_unique()} form(s)")
+        raise typer.Exit(1)
 
 
 @app.command("ingest")
@@ -44,10 +68,11 @@ def ingest_cmd(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = IngestConfig().workers,
     ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
     dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
-    strict: Annotated[bool, typer.Option(help="Exit 1 if any document failed.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    rules: RulesOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
 ) -> None:
-    """Read every form in the inputs and write documents/forms/fund_lines/indicators.parquet."""
+    """Read every form in the inputs, write the dataset to --out, and audit it."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".jixiao-write-test"
@@ -55,7 +80,7 @@ def ingest_cmd(
         probe.unlink()
     except OSError as exc:
         _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
-    config = IngestConfig(workers=workers, ocr=ocr.value, dpi=dpi)
+    config = IngestConfig(workers=workers, ocr=ocr.value, dpi=dpi, rules=_rules(rules))
 
     def progress(res) -> None:
         if not quiet:
@@ -67,6 +92,23 @@ def ingest_cmd(
         for path, error in summary.failures:
             _say(f"failed: {path}: {error}")
         raise typer.Exit(1)
+
+
+@app.command("audit")
+def audit_cmd(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")],
+    rules: RulesOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Recompute findings.parquet from the dataset and print a summary."""
+    if not (directory / "forms.parquet").exists():
+        _fail_usage(f"{directory}: no dataset here (forms.parquet missing); run jixiao ingest first")
+    findings = audit_directory(directory, _rules(rules))
+    from extract.dataset import read_table
+
+    print_audit_summary(Console(), findings, read_table(directory, "forms"))
+    if strict:
+        _strict_exit(findings)
 
 
 @app.command("show")

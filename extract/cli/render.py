@@ -22,6 +22,9 @@ def print_ingest_summary(console: Console, s: IngestSummary, out: Path) -> None:
     table.add_row(*(str(getattr(s, c)) for c in ("files", "skipped", "ok", "no_form", "failed", "forms", "needs_review")),
                   f"{s.seconds:.1f}")
     console.print(table)
+    if s.findings is not None:
+        errors = s.findings.filter(s.findings["severity"] == "error").height
+        console.print(f"audit: {s.findings.height} finding(s), {errors} error(s) → {out / 'findings.parquet'}")
 
 
 def print_document(console: Console, res: DocumentResult, only: int | None = None) -> None:
@@ -54,3 +57,22 @@ def print_document(console: Console, res: DocumentResult, only: int | None = Non
             ind.add_row(str(i.indicator_index), i.level1, i.level2, i.level3, i.target, i.actual,
                         _num(i.weight), _num(i.score), i.deviation_note or "", str(i.page))
         console.print(ind)
+
+
+def print_audit_summary(console: Console, findings, forms) -> None:
+    from extract.audit.summary import counts_by_check, worst_forms
+
+    table = Table(title=f"audit: {findings.height} finding(s) in {forms.height} form(s)")
+    for col in ("check", "severity", "source", "findings", "forms"):
+        table.add_column(col, justify="right" if col in ("findings", "forms") else "left")
+    for row in counts_by_check(findings).iter_rows(named=True):
+        table.add_row(row["check"], row["severity"], row["source"], str(row["findings"]), str(row["forms"]))
+    console.print(table)
+    worst = worst_forms(findings, forms)
+    if worst.height:
+        top = Table(title="forms with most errors")
+        for col in ("errors", "path", "form", "project", "checks"):
+            top.add_column(col, overflow="fold")
+        for row in worst.iter_rows(named=True):
+            top.add_row(str(row["errors"]), row["path"] or "", str(row["form_index"]), row["project_name"] or "", row["checks"])
+        console.print(top)

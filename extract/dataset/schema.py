@@ -17,6 +17,8 @@ FORMS = {
     "execution_rate_pct": pl.Float64, "funds_score": pl.Float64, "goal_planned": pl.String,
     "goal_actual": pl.String, "total_weight": pl.Float64, "total_score": pl.Float64,
     "grade": pl.String, "confidence": pl.Float64, "needs_review": pl.Boolean,
+    # Added to the contract: digits printed after the point in the 总分 row.
+    "decimals": pl.Struct({"total_weight": pl.Int8, "total_score": pl.Int8}),
     # Added to the contract: why a form needs review, "; "-joined.
     "review_reasons": pl.String,
 }
@@ -24,6 +26,10 @@ FUND_LINES = {
     "form_id": pl.String, "line_index": pl.Int32, "line": pl.String, "label": pl.String,
     "budget_initial": pl.Float64, "budget_full_year": pl.Float64, "executed": pl.Float64,
     "weight": pl.Float64, "execution_rate_pct": pl.Float64, "score": pl.Float64,
+    # Added to the contract: printed precision per number, the lowest confidence of the cells.
+    "decimals": pl.Struct({k: pl.Int8 for k in (
+        "budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")}),
+    "confidence": pl.Float64,
 }
 INDICATORS = {
     "form_id": pl.String, "indicator_index": pl.Int32, "level1": pl.String, "level2": pl.String,
@@ -31,6 +37,7 @@ INDICATORS = {
     "score": pl.Float64, "deviation_note": pl.String, "kind": pl.String, "target_op": pl.String,
     "target_value": pl.Float64, "actual_value": pl.Float64, "target_unit": pl.String,
     "actual_unit": pl.String, "page": pl.Int32, "confidence": pl.Float64,
+    "decimals": pl.Struct({"weight": pl.Int8, "score": pl.Int8}),  # added: printed precision
 }
 
 TABLES: dict[str, dict[str, pl.DataType]] = {

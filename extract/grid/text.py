@@ -17,9 +17,33 @@ from extract.settings import TextSettings
 # A line that opens with an enumerator starts a paragraph when the line before ended a sentence.
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}\s*、)")
 _SENTENCE_END = tuple("。；;.!！?？:：")
-# Characters a Chinese line may not start with. Line breaking (禁则) carries the character
-# before them down with them, so a wrapped line can end up to two characters short.
+# Characters a Chinese line may not start with: line breaking (禁则) carries the character
+# before them down with them, so they belong to the unit that opens a line.
 _NO_LINE_START = frozenset("。，、；：？！）》」』】〕”’%,.;:?!)]}")
+# Runs a line breaker keeps together: Latin words and numbers ("99.5%", "7×24").
+_UNBREAKABLE = re.compile(r"[A-Za-z0-9.,%‰+\-/×:]")
+
+
+def _first_unit_width(row: list[Word]) -> float:
+    """Width of the unit that opens a line: a CJK character or a Latin/number run, together
+    with the punctuation that may not start a line. OCR runs are split evenly into characters."""
+    chars: list[tuple[str, float, float]] = []
+    for w in row:
+        if w.text:
+            step = (w.x1 - w.x0) / len(w.text)
+            chars += [(ch, w.x0 + k * step, w.x0 + (k + 1) * step) for k, ch in enumerate(w.text)]
+    i = 0
+    while i < len(chars) and chars[i][0].isspace():
+        i += 1
+    if i == len(chars):
+        return 0.0
+    j = i + 1
+    if _UNBREAKABLE.match(chars[i][0]):
+        while j < len(chars) and _UNBREAKABLE.match(chars[j][0]):
+            j += 1
+    while j < len(chars) and chars[j][0] in _NO_LINE_START:
+        j += 1
+    return chars[j - 1][2] - chars[i][1]
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -89,12 +113,12 @@ def build_lines(words: list[Word], left: float, right: float, settings: TextSett
         x1 = max(w.x1 for w in row)
         wrapped = False
         if i + 1 < len(rows):
+            # A wrap: the next line's first unbreakable unit did not fit in the room left here.
             nxt = _line_text(rows[i + 1])
-            slack = (right - x1) / em
-            carried = len(nxt) > 1 and nxt[1] in _NO_LINE_START
-            full = slack <= settings.wrap_slack_em or (carried and slack <= settings.carried_slack_em)
+            room = right - x1
+            fits = room >= _first_unit_width(rows[i + 1]) + settings.wrap_tolerance_em * em
             enumerated = _ENUMERATOR.match(nxt) is not None and text.endswith(_SENTENCE_END)
-            wrapped = full and not enumerated
+            wrapped = not fits and not enumerated
         lines.append(
             TextLine(
                 text=text,

@@ -24,12 +24,13 @@ class _Reader:
     def __init__(self) -> None:
         self.confidence = 1.0
         self.reasons: list[str] = []
+        self.decimals: dict[str, int] = {}  # field → digits printed after the point
 
     def seen(self, f: Field | None) -> None:
         if f is not None and f.text:
             self.confidence = min(self.confidence, f.confidence)
 
-    def number(self, f: Field | None, what: str) -> float | None:
+    def number(self, f: Field | None, what: str, key: str) -> float | None:
         if f is None:
             return None
         parsed = parse_number(f.text)
@@ -37,7 +38,14 @@ class _Reader:
         if not parsed.readable:
             self.confidence = 0.0
             self.reasons.append(f"{what}: not a number: {normalize(f.text)!r}")
+        elif parsed.value is not None:
+            self.decimals[key] = parsed.decimals
         return parsed.value
+
+    def absorb(self, other: "_Reader") -> None:
+        """Take over a part's confidence and reasons (a line or row read on its own)."""
+        self.confidence = min(self.confidence, other.confidence)
+        self.reasons.extend(other.reasons)
 
     def text(self, f: Field | None, joiner: str = "\n") -> str | None:
         if f is None:
@@ -61,10 +69,13 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         implementing_unit=rd.text(seg.header.get("implementing_unit"), ""),
         goal_planned=rd.text(seg.goals.get("planned")),
         goal_actual=rd.text(seg.goals.get("actual")),
-        total_weight=rd.number(seg.total.get("weight"), "总分 分值"),
-        total_score=rd.number(seg.total.get("score"), "总分 得分"),
         grade=rd.text(seg.grade, ""),
     )
+    totals = _Reader()
+    form.total_weight = totals.number(seg.total.get("weight"), "总分 分值", "total_weight")
+    form.total_score = totals.number(seg.total.get("score"), "总分 得分", "total_score")
+    form.decimals = totals.decimals
+    rd.absorb(totals)
     unit = lex.funds_unit(seg.funds_label or "")
     if unit is None:
         rd.reasons.append("项目资金 unit not printed; 万元 assumed")
@@ -94,8 +105,11 @@ def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> list[FundLine]
     for raw in seg.fund_lines:
         label = normalize(raw.label.text).replace("\n", "")
         line = lex.funds_line(label)
-        values = {k: rd.number(raw.cells.get(k), f"{label} {k}") for k in _FUND_FIELDS}
-        lines.append(FundLine(line_index=0, line=line, label=label, **values))
+        row = _Reader()
+        row.seen(raw.label)
+        values = {k: row.number(raw.cells.get(k), f"{label} {k}", k) for k in _FUND_FIELDS}
+        lines.append(FundLine(line_index=0, line=line, label=label, **values, decimals=row.decimals, confidence=row.confidence))
+        rd.absorb(row)
     # 年度资金总额 is line 0 wherever it was printed; the rest keep their printed order.
     lines.sort(key=lambda ln: ln.line != "年度资金总额")
     for i, ln in enumerate(lines):
@@ -108,8 +122,8 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     cells = raw.cells
     target = row.text(cells.get("target"), "") or ""
     actual = row.text(cells.get("actual"), "") or ""
-    weight = row.number(cells.get("weight"), f"indicator {index} 分值")
-    score = row.number(cells.get("score"), f"indicator {index} 得分")
+    weight = row.number(cells.get("weight"), f"indicator {index} 分值", "weight")
+    score = row.number(cells.get("score"), f"indicator {index} 得分", "score")
     t, a = parse_measure(target), parse_measure(actual)
     ind = Indicator(
         indicator_index=index,
@@ -129,7 +143,7 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
         actual_unit=a.unit if a else None,
         page=raw.page,
         confidence=row.confidence,
+        decimals=row.decimals,
     )
-    rd.confidence = min(rd.confidence, row.confidence)
-    rd.reasons.extend(row.reasons)
+    rd.absorb(row)
     return ind

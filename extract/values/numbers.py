@@ -16,6 +16,7 @@ _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 class ParsedNumber:
     value: float | None
     readable: bool  # False: text was printed but it is not a number (the field needs review)
+    decimals: int = 0  # digits printed after the point: the printing precision
 
 
 def parse_number(text: str | None) -> ParsedNumber:
@@ -24,5 +25,7 @@ def parse_number(text: str | None) -> ParsedNumber:
     if s in EMPTY_MARKS or set(s) <= {"-", "—", "/"}:
         return ParsedNumber(None, True)
     if _NUMBER.match(s):
-        return ParsedNumber(float(s.rstrip("%").replace(",", "")), True)
+        digits = s.rstrip("%")
+        decimals = len(digits) - digits.index(".") - 1 if "." in digits else 0
+        return ParsedNumber(float(digits.replace(",", "")), True, decimals)
     return ParsedNumber(None, False)

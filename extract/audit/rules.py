@@ -1,0 +1,83 @@
+"""The audit's rules as data: defaults in rules.toml, overridable by a user's file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used (unknown key, wrong type)."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    grades: tuple[tuple[str, float], ...]  # (grade, lower bound), highest bound first
+    grade_aliases: dict[str, str]
+    low_execution_pct: float
+    over_execution_pct: float
+    overachieved_ratio: float
+    rate_disagrees_points: float
+    rate_indicator_labels: tuple[str, ...]
+    achieved_min_share: float
+    achieved_words: tuple[str, ...]
+    negations: tuple[str, ...]
+    funds_weight: float
+    level1_weights: dict[str, float]
+    required_level1: tuple[str, ...]
+    low_confidence: float
+    epsilon: float
+
+    def grade_for(self, score: float) -> str:
+        for grade, bound in self.grades:
+            if score >= bound:
+                return grade
+        return self.grades[-1][0]
+
+
+def _merge(base: dict, override: dict, where: str = "") -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if key not in base:
+            raise RulesError(f"unknown rule {where}{key}")
+        if isinstance(base[key], dict) and key not in ("grades", "grade_aliases"):
+            if not isinstance(value, dict):
+                raise RulesError(f"rule {where}{key} must be a table")
+            out[key] = _merge(base[key], value, f"{where}{key}.")
+        else:
+            out[key] = value
+    return out
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """The default rules, with the keys of `path` (a TOML file) overriding them."""
+    data = tomllib.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    if path is not None:
+        try:
+            data = _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"{path}: {exc}") from exc
+    try:
+        w = data["weights"]
+        return Rules(
+            grades=tuple(sorted(((g, float(b)) for g, b in data["grades"].items()), key=lambda gb: -gb[1])),
+            grade_aliases=dict(data["grade_aliases"]),
+            low_execution_pct=float(data["execution"]["low_pct"]),
+            over_execution_pct=float(data["execution"]["over_pct"]),
+            overachieved_ratio=float(data["indicators"]["overachieved_ratio"]),
+            rate_disagrees_points=float(data["indicators"]["rate_disagrees_points"]),
+            rate_indicator_labels=tuple(data["indicators"]["rate_indicator_labels"]),
+            achieved_min_share=float(data["qualitative"]["achieved_min_share"]),
+            achieved_words=tuple(data["qualitative"]["achieved_words"]),
+            negations=tuple(data["qualitative"]["negations"]),
+            funds_weight=float(w["funds"]),
+            level1_weights={k: float(v) for k, v in w.items() if k not in ("funds", "required_level1")},
+            required_level1=tuple(w["required_level1"]),
+            low_confidence=float(data["confidence"]["low"]),
+            epsilon=float(data["tolerance"]["epsilon"]),
+        )
+    except (TypeError, ValueError, KeyError) as exc:
+        raise RulesError(f"bad rules: {exc}") from exc
