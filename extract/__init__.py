@@ -4,8 +4,8 @@ Library first: a notebook imports `extract_forms` for one document or `ingest` f
 """
 
 from extract.batch import IngestConfig, IngestSummary, ingest
-from extract.document import DocumentResult, extract_forms, process_document
-from extract.records import Form, FundLine, Indicator
+from extract.document import extract_forms, process_document
+from extract.records import DocumentResult, Form, FundLine, Indicator
 
 __all__ = [
     "DocumentResult", "Form", "FundLine", "Indicator", "IngestConfig", "IngestSummary",

@@ -14,7 +14,8 @@ import polars as pl
 
 from extract.audit import Rules, audit_directory
 from extract.dataset import read_dataset, to_frames, write_dataset
-from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES, DocumentResult, file_sha256, process_document
+from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES, file_sha256, process_document
+from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
 
 INPUT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
@@ -25,9 +26,7 @@ CHECKPOINT_EVERY = 200
 @dataclass(frozen=True)
 class IngestConfig:
     workers: int = os.cpu_count() or 1
-    ocr: str = "auto"  # auto | always | never
-    dpi: int = 200
-    settings: Settings = DEFAULT_SETTINGS
+    settings: Settings = DEFAULT_SETTINGS  # settings.ocr: the --ocr mode and --dpi
     rules: Rules | None = None  # audit rules; None: the defaults
 
 
@@ -67,7 +66,7 @@ def find_inputs(paths: Iterable[Path]) -> list[tuple[Path, str]]:
 
 def _process(args: tuple[Path, str, str, IngestConfig]) -> DocumentResult:
     path, shown, doc_id, config = args
-    return process_document(path, shown, config.settings, doc_id=doc_id, ocr=config.ocr)
+    return process_document(path, shown, config.settings, doc_id=doc_id)
 
 
 def _run(jobs: list[tuple[Path, str, str, IngestConfig]], workers: int) -> Iterator[DocumentResult]:

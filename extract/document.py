@@ -11,32 +11,28 @@ from pathlib import Path
 
 import pymupdf
 
-from extract.errors import BadInput, NotADocument, OcrUnavailable
+from extract.errors import BadInput, CorruptDocument, NotADocument
 from extract.grid import PageLayout, recover_layout
-from extract.pages import open_pdf, read_pdf_page
-from extract.records import Form
+from extract.pages import Page, open_pdf, read_pdf_page
+from extract.pages.images import page_image
+from extract.records import DocumentResult, Form
 from extract.segment import load_lexicon, segment_layouts
 from extract.settings import DEFAULT_SETTINGS, Settings
 from extract.values.form import to_form
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
-# A page with fewer characters than this, but with images, is a scan: its text layer is missing.
+# A page with fewer characters than this, but with images or drawn glyphs, is a scan.
 MIN_TEXT_CHARS = 20
-
-
-@dataclass
-class DocumentResult:
-    """What one input file became: its documents.parquet row and its forms."""
-
-    doc_id: str
-    path: str
-    pages: int | None = None
-    status: str = "failed"
-    error: str | None = None
-    method: str | None = None
-    seconds: float = 0.0
-    forms: list[Form] = field(default_factory=list)
+# Text drawn as vector outlines: a page with this many curve segments and no characters.
+MIN_CURVES_FOR_DRAWN_TEXT = 200
+# Share of replacement / private-use characters (fonts without a Unicode map) that makes a
+# text layer unusable.
+MAX_BROKEN_SHARE = 0.1
+# A ruled table this large with text in fewer than this share of its cells has its text
+# elsewhere (an image under the rules, or outlines).
+MIN_CELLS_FOR_EMPTY_GRID = 20
+MIN_FILLED_SHARE = 0.1
 
 
 def file_sha256(path: Path) -> str:
@@ -53,69 +49,129 @@ class ReadPages:
 
     layouts: list[PageLayout]
     page_count: int
-    scans: list[int]  # pages with no usable text layer (they need OCR)
+    ocr_pages: list[int]  # pages read by OCR
+    unread: list[int]  # pages that needed OCR but were not read (--ocr never)
     damage: str | None  # set when the reader had to repair the file
 
+    @property
+    def method(self) -> str | None:
+        if not self.layouts:
+            return None
+        if not self.ocr_pages:
+            return "text"
+        return "ocr" if len(self.ocr_pages) == len(self.layouts) else "mixed"
 
-def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS, ocr: str = "auto") -> ReadPages:
-    """Every text page's layout, the page count, and the pages that need OCR.
 
-    `ocr`: auto (OCR pages without a usable text layer), always, never. OCR is not built yet:
-    pages that need it are reported, never silently skipped.
-    """
-    if ocr == "always":
-        raise OcrUnavailable("--ocr always: OCR is not available in this build")
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        raise OcrUnavailable("image file: scans need OCR, which this build does not have yet")
-    if path.suffix.lower() not in PDF_SUFFIXES:
+def open_document(path: Path) -> pymupdf.Document:
+    """A PDF, or a scan image (TIFF/PNG/JPEG, one page per frame) as a document."""
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        # As a PDF of image pages, a scan file takes the same road as a scanned PDF.
+        try:
+            with pymupdf.open(path) as img:
+                if img.page_count == 0:
+                    raise CorruptDocument("image file with no frames")
+                return pymupdf.open("pdf", img.convert_to_pdf())
+        except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
+            raise CorruptDocument(f"unreadable image: {' '.join(str(exc).split())}") from exc
+    if suffix not in PDF_SUFFIXES:
         raise NotADocument(f"not a PDF or image ({path.suffix or 'no extension'})")
+    return open_pdf(path)
+
+
+def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode: str) -> bool:
+    """Whether the text layer is missing or unusable (or OCR is forced)."""
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    text = [w.text for w in record.words if not w.text.isspace()]
+    if len(text) < MIN_TEXT_CHARS:
+        return bool(page.get_images()) or record.curves >= MIN_CURVES_FOR_DRAWN_TEXT
+    broken = sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" for c in text)
+    if broken > MAX_BROKEN_SHARE * len(text):
+        return True
+    if layout is not None:
+        cells = [c for g in layout.grids for c in g.cells]
+        if len(cells) >= MIN_CELLS_FOR_EMPTY_GRID and sum(bool(c.words) for c in cells) < MIN_FILLED_SHARE * len(cells):
+            return True  # a ruled form whose cells hold no text: the text is in an image or curves
+    return False
+
+
+def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
+    """Every page's layout, from the text layer or by OCR (settings.ocr.mode)."""
     pymupdf.TOOLS.mupdf_warnings()  # drop warnings of earlier files
-    doc = open_pdf(path)
+    doc = open_document(path)
     try:
-        layouts, scans = [], []
+        layouts, ocr_pages, unread = [], [], []
         for page in doc:
             record = read_pdf_page(page, settings.grid)
-            if len(record.words) < MIN_TEXT_CHARS and page.get_images():
-                scans.append(record.number)
+            layout = recover_layout(record, settings) if record.words else None
+            if needs_ocr(record, page, layout, settings.ocr.mode):
+                from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
+
+                layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
+                ocr_pages.append(record.number)
+            elif layout is None:
+                if needs_ocr(record, page, None, "auto"):
+                    unread.append(record.number)
                 continue
-            layouts.append(recover_layout(record, settings))
+            layouts.append(layout)
         damage = None
         if doc.is_repaired:
             first = next((w for w in pymupdf.TOOLS.mupdf_warnings().splitlines() if w.strip()), "broken structure")
             damage = f"damaged PDF repaired by the reader ({first})"
-        return ReadPages(layouts, doc.page_count, scans, damage)
+        return ReadPages(layouts, doc.page_count, ocr_pages, unread, damage)
     finally:
         doc.close()
 
 
-def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, ocr: str = "auto") -> tuple[list[Form], ReadPages]:
+def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS) -> tuple[list[Form], ReadPages]:
     """The forms of one document (raises `BadInput` when the file cannot be read)."""
-    pages = read_layouts(path, settings, ocr)
+    pages = read_layouts(path, settings)
     lex = load_lexicon()
-    forms = [to_form(seg, i, "text", lex) for i, seg in enumerate(segment_layouts(pages.layouts, lex))]
+    forms = []
+    for i, seg in enumerate(segment_layouts(pages.layouts, lex)):
+        scanned = any(seg.page_start <= p <= seg.page_end for p in pages.ocr_pages)
+        forms.append(to_form(seg, i, "ocr" if scanned else "text", lex))
     if pages.damage:
         for form in forms:
             form.needs_review = True
             form.review_reasons.append(pages.damage)
+    flag_arithmetic_doubts([f for f in forms if f.method == "ocr"])
     return forms, pages
 
 
-def process_document(
-    path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None, ocr: str = "auto"
-) -> DocumentResult:
+def flag_arithmetic_doubts(forms: list[Form]) -> None:
+    """A scanned form whose sums do not add up may hold a misread digit, however sure the
+    recogniser was: it goes to review (the values stay as read; the audit says the rest)."""
+    if not forms:
+        return
+    from extract.audit import audit_dataset
+    from extract.dataset import to_frames
+
+    findings = audit_dataset(to_frames([DocumentResult(doc_id="", path="", status="ok", forms=forms)]))
+    errors = findings.filter(findings["severity"] == "error")
+    for form in forms:
+        checks = sorted(set(errors.filter(errors["form_id"] == f":{form.form_index}")["check"]))
+        if checks:
+            form.needs_review = True
+            form.review_reasons.append("arithmetic does not add up, a misreading is possible: " + ", ".join(checks))
+
+
+def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None) -> DocumentResult:
     """Extract one file; never raises for anything the file does."""
     started = time.perf_counter()
     result = DocumentResult(doc_id=doc_id or "", path=shown_path)
     try:
         result.doc_id = result.doc_id or file_sha256(path)
-        forms, pages = extract_forms(path, settings, ocr)
+        forms, pages = extract_forms(path, settings)
         result.forms, result.pages = forms, pages.page_count
-        result.method = "text" if forms else None
+        result.method = pages.method
         result.status = "ok" if forms else "no_form"
         notes = [pages.damage] if pages.damage else []
-        if pages.scans:
-            why = "--ocr never" if ocr == "never" else "OCR not available"
-            notes.append(f"{len(pages.scans)} page(s) without a text layer not read ({why}): {_pages(pages.scans)}")
+        if pages.unread:
+            notes.append(f"{len(pages.unread)} page(s) without a usable text layer not read (--ocr never): {_pages(pages.unread)}")
         result.error = "; ".join(notes) or None
         if notes and not forms:
             result.status = "failed"

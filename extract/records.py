@@ -85,3 +85,17 @@ class Form:
     indicators: list[Indicator] = field(default_factory=list)
     # Why needs_review is set, one short phrase each (not in the contract's tables; kept for `show`).
     review_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentResult:
+    """What one input file became: its documents.parquet row and its forms."""
+
+    doc_id: str
+    path: str
+    pages: int | None = None
+    status: str = "failed"
+    error: str | None = None
+    method: str | None = None
+    seconds: float = 0.0
+    forms: list[Form] = field(default_factory=list)

@@ -28,6 +28,9 @@ class GridSettings:
     min_border_coverage: float = 0.5
     # Rows or columns narrower than this are artefacts of near-coincident lines, not cells.
     min_cell_size: float = 2.0
+    # A table is at least this wide and has 2+ rows and columns; smaller "grids" are the
+    # strokes of a large character (a scanned title's 目) or a decorative box.
+    min_table_width: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,19 @@ class TextSettings:
 
 
 @dataclass(frozen=True)
+class OcrSettings:
+    # auto: OCR only pages whose text layer is missing or unusable; always; never.
+    mode: str = "auto"
+    # Render resolution for pages that are not a single scan image. 200 dpi puts 10 pt text
+    # at ~28 px, well inside what PP-OCRv4 reads best (48 px lines after its resize).
+    dpi: int = 200
+
+
+@dataclass(frozen=True)
 class Settings:
     grid: GridSettings = GridSettings()
     text: TextSettings = TextSettings()
+    ocr: OcrSettings = OcrSettings()
 
 
 DEFAULT_SETTINGS = Settings()

@@ -43,6 +43,7 @@ for p in (str(ROOT), str(ROOT / "scripts")):
 
 from extract.records import Form, FundLine, Indicator  # noqa: E402
 from fixture_records import documents  # noqa: E402
+from scan_fixtures import make_scans  # noqa: E402
 
 PAGE_W, PAGE_H = 595.0, 842.0
 MARGIN_X = 45.0
@@ -948,6 +949,7 @@ def generate(out_root: Path) -> list[tuple[str, dict]]:
     for spec in documents.DOCUMENTS:
         results.append((spec["name"], render_document(spec, textdir)))
     make_bad(textdir, baddir, documents.BAD)
+    results += make_scans(textdir, out_root / "scans")
     return results
 
 
@@ -956,7 +958,7 @@ def check() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
         bad = []
-        for sub in ("text", "bad"):
+        for sub in ("text", "bad", "scans"):
             new_dir = Path(tmp) / sub
             for new in sorted(new_dir.glob("*.json")):
                 old = committed / sub / new.name
@@ -982,7 +984,7 @@ def main(argv=None) -> int:
     if args.check:
         return check()
     for name, truth in generate(args.out):
-        print(f"{name}.pdf: {truth['pages']} pages, {len(truth['forms'])} forms", file=sys.stderr)
+        print(f"{truth.get('file', name)}: {truth['pages']} pages, {len(truth['forms'])} forms", file=sys.stderr)
     return 0
 
 

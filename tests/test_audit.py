@@ -11,7 +11,7 @@ import pytest
 from extract.audit import CHECKS, audit_dataset, load_rules
 from extract.audit.rules import RulesError
 from extract.dataset import to_frames
-from extract.document import DocumentResult
+from extract.records import DocumentResult
 from extract.records import Form, FundLine, Indicator
 from extract.values import parse_measure
 

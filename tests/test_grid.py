@@ -44,10 +44,14 @@ def test_cells_with_spans():
 
 
 def test_separate_tables_and_stray_lines():
-    segs = [h(0, 0, 50), h(20, 0, 50), v(0, 0, 20), v(50, 0, 20)]
-    segs += [h(100, 0, 50), h(130, 0, 50), v(0, 100, 130), v(50, 100, 130)]
+    def table(x0, y0, w, ht):
+        return [h(y0, x0, x0 + w), h(y0 + ht / 2, x0, x0 + w), h(y0 + ht, x0, x0 + w),
+                v(x0, y0, y0 + ht), v(x0 + w / 2, y0, y0 + ht), v(x0 + w, y0, y0 + ht)]
+
+    segs = table(0, 0, 100, 20) + table(0, 100, 100, 30)
     segs += [h(200, 0, 300)]  # an underline, not a table
+    segs += table(300, 300, 40, 40)  # the strokes of a large scanned character (目), too small
     hl, vl = snap_segments(segs, S)
-    assert len(group_tables(hl, vl, S)) == 2
+    assert len(group_tables(hl, vl, S)) == 3
     grids = find_grids(1, hl, vl, S)
-    assert [g.bbox for g in grids] == [(0, 0, 50, 20), (0, 100, 50, 130)]
+    assert [g.bbox for g in grids] == [(0, 0, 100, 20), (0, 100, 100, 130)]

@@ -3,6 +3,7 @@ data goes to stdout, messages and progress to stderr."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from rich.console import Console
 
 from extract.audit import RulesError, audit_directory, load_rules
 from extract.batch import IngestConfig, ingest
+from extract.settings import DEFAULT_SETTINGS, OcrSettings
 from extract.cli.render import print_audit_summary, print_document, print_ingest_summary
 
 app = typer.Typer(
@@ -80,7 +82,8 @@ def ingest_cmd(
         probe.unlink()
     except OSError as exc:
         _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
-    config = IngestConfig(workers=workers, ocr=ocr.value, dpi=dpi, rules=_rules(rules))
+    settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi))
+    config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules))
 
     def progress(res) -> None:
         if not quiet:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extract.batch import IngestSummary
-from extract.document import DocumentResult
+from extract.records import DocumentResult
 
 
 def _num(v: float | None) -> str:

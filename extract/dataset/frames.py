@@ -7,7 +7,7 @@ from dataclasses import asdict
 import polars as pl
 
 from extract.dataset.schema import DOCUMENTS, FORMS, FUND_LINES, INDICATORS
-from extract.document import DocumentResult
+from extract.records import DocumentResult
 
 
 def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:

@@ -38,13 +38,15 @@ def open_pdf(path: Path) -> pymupdf.Document:
 
 def read_pdf_page(page: pymupdf.Page, settings: GridSettings = GridSettings()) -> Page:
     """The page's characters and ruling segments, in unrotated page coordinates."""
+    segments, curves = _ruling_segments(page, settings)
     return Page(
         number=page.number + 1,
         width=page.rect.width,
         height=page.rect.height,
         method="text",
         words=_characters(page),
-        segments=_ruling_segments(page, settings),
+        segments=segments,
+        curves=curves,
     )
 
 
@@ -64,8 +66,9 @@ def _characters(page: pymupdf.Page) -> list[Word]:
     return words
 
 
-def _ruling_segments(page: pymupdf.Page, settings: GridSettings) -> list[Segment]:
-    """Axis-parallel strokes: stroked lines and rectangles, and thin filled boxes."""
+def _ruling_segments(page: pymupdf.Page, settings: GridSettings) -> tuple[list[Segment], int]:
+    """Axis-parallel strokes (stroked lines and rectangles, thin filled boxes), and the
+    number of curve segments drawn."""
     tol = settings.axis_tolerance
     thin = settings.max_rule_thickness
     out: list[Segment] = []
@@ -91,6 +94,7 @@ def _ruling_segments(page: pymupdf.Page, settings: GridSettings) -> list[Segment
             add_line(x0, y0, x0, y1)
             add_line(x1, y0, x1, y1)
 
+    curves = 0
     # get_cdrawings: the same paths as get_drawings as plain tuples, a third faster.
     for path in page.get_cdrawings():
         kind = path.get("type") or ""
@@ -108,7 +112,9 @@ def _ruling_segments(page: pymupdf.Page, settings: GridSettings) -> list[Segment
                 xs = [pt[0] for pt in item[1]]
                 ys = [pt[1] for pt in item[1]]
                 add_box(min(xs), min(ys), max(xs), max(ys), stroked, filled)
-    return out
+            elif op == "c":
+                curves += 1
+    return out, curves
 
 
 def _one_line(exc: BaseException) -> str:

@@ -51,3 +51,4 @@ class Page:
     method: str  # "text" or "ocr"
     words: list[Word] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    curves: int = 0  # Bézier segments drawn (many, with no characters: text drawn as outlines)

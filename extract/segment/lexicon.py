@@ -13,8 +13,17 @@ from extract.values.text import compact
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 # What may follow a spelling in a printed label: a number ("年度绩效目标1"), a parenthesised
 # note ("(万元)", "(B/A)", "(20分*执行率)") and a colon ("年度资金总额:").
-_LABEL_TAIL = re.compile(r"^\d*(?:\([^()]*\))*:?$")
+_LABEL_TAIL = re.compile(r"^\d*(?:\([^()]*\))*(?:万元|元|%|分)?:?$")  # OCR loses brackets: 项目资金万元
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
+# Labels this long or longer are recognised with one misread character.
+_FUZZY_MIN_LENGTH = 4
+
+
+def _substitutions(a: str, b: str) -> int:
+    """Characters that differ between two strings of one length (more if lengths differ)."""
+    if len(a) != len(b):
+        return max(len(a), len(b))
+    return sum(x != y for x, y in zip(a, b))
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,16 +43,30 @@ class Lexicon:
         if not text:
             return None
         best: tuple[int, str] | None = None
+        near: set[str] = set()
         for key, spellings in self.tables[table].items():
             for sp in spellings:
                 if text.startswith(sp) and _LABEL_TAIL.match(text[len(sp):]):
                     if best is None or len(sp) > best[0]:
                         best = (len(sp), key)
-        return best[1] if best else None
+                elif len(sp) >= _FUZZY_MIN_LENGTH and _LABEL_TAIL.match(text[len(sp):]) and _substitutions(text[: len(sp)], sp) == 1:
+                    near.add(key)
+        if best:
+            return best[1]
+        # One character misread (OCR: 绩→细): accepted only when it points at a single key,
+        # so 二级指标 (between 一级指标 and 三级指标) stays unknown.
+        return near.pop() if len(near) == 1 else None
 
     def is_title(self, text: str) -> bool:
         t = compact(text)
-        return any(sp in t for sp in self.titles)
+        for sp in self.titles:
+            if sp in t:
+                return True
+            # OCR under a seal misreads a character or two of the title (项目支出绩效 → 圆目支出圳效).
+            allowed = max(1, len(sp) // 4)
+            if any(_substitutions(t[i : i + len(sp)], sp) <= allowed for i in range(len(t) - len(sp) + 1)):
+                return True
+        return False
 
     def funds_line(self, label: str) -> str:
         """Canonical name of a 项目资金 line: a lexicon key, else the label without "其中:"."""

@@ -65,6 +65,11 @@ def _title_in_grid(grid: Grid, lex: Lexicon) -> str | None:
     return None
 
 
+def _opens_with_header(grid: Grid, lex: Lexicon) -> bool:
+    """A table whose first row names the project: a form's top, whatever its title said."""
+    return any(lex.match("header", c.text) == "project_name" for c in grid.row_cells(0) if len(c.text) <= 10)
+
+
 def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
     regions: list[FormRegion] = []
     current: FormRegion | None = None
@@ -75,6 +80,7 @@ def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
         items += [(g.ys[0], 1, g) for g in layout.grids]
         items.sort(key=lambda it: (it[0], it[1]))
         first_on_page = True
+        year_above: int | None = None  # a "(2024年度)" line above the next table
         for _, kind, item in items:
             if kind == 0:
                 line: TextLine = item  # type: ignore[assignment]
@@ -83,24 +89,30 @@ def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
                     regions.append(current)
                     labels_seen = set()
                     first_on_page = False
-                elif current is not None and current.year is None and not current.grids:
-                    current.year = parse_year(line.text)
+                else:
+                    year_above = parse_year(line.text) or year_above
+                    if current is not None and current.year is None and not current.grids:
+                        current.year = year_above
                 continue
             grid: Grid = item  # type: ignore[assignment]
             title = _title_in_grid(grid, lex)
+            if title is None and _opens_with_header(grid, lex) and (current is None or current.grids):
+                title = ""  # the title line was not readable (a seal over it, a cut-off scan)
             if title is not None:
-                current = FormRegion(title=title, title_page=layout.page.number, year=_grid_year(grid))
+                year = _grid_year(grid) or (year_above if not title else None)
+                current = FormRegion(title=title, title_page=layout.page.number, year=year)
                 regions.append(current)
                 labels_seen = set()
             elif current is None:
                 continue
-            elif current.grids and grid.page != current.grids[-1].page or not current.grids and grid.page != current.title_page:
-                if not (first_on_page and _continues(current, grid, labels_seen, lex)):
+            else:
+                last_page = current.grids[-1].page if current.grids else current.title_page
+                if grid.page != last_page and not (first_on_page and _continues(current, grid, labels_seen, lex)):
                     current = None
                     continue
-            labels = _grid_labels(grid, lex)
+            year_above = None
             current.grids.append(grid)
-            labels_seen |= labels
+            labels_seen |= _grid_labels(grid, lex)
             first_on_page = False
     return [r for r in regions if r.grids]
 

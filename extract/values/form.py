@@ -15,6 +15,10 @@ from extract.values.text import compact, normalize
 
 # Below this a field is uncertain and its form needs review (OCR confidences are 0–1).
 REVIEW_CONFIDENCE = 0.8
+# A target's meaning turns on one glyph (≥ or >); OCR confuses them at scores up to ~0.92
+# (measured on the scan fixtures), so an operator read below this is a doubt.
+OPERATOR_CONFIDENCE = 0.95
+_OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
 _FUND_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
 
 
@@ -125,6 +129,10 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     weight = row.number(cells.get("weight"), f"indicator {index} 分值", "weight")
     score = row.number(cells.get("score"), f"indicator {index} 得分", "score")
     t, a = parse_measure(target), parse_measure(actual)
+    target_field = cells.get("target")
+    if t is not None and t.op and target_field is not None and target_field.confidence < OPERATOR_CONFIDENCE:
+        if any(ch in _OPERATOR_GLYPHS for ch in target):
+            row.reasons.append(f"indicator {index} 年度指标值: operator read uncertainly ({target!r})")
     ind = Indicator(
         indicator_index=index,
         level1=row.text(raw.level1, "") or "",

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from extract.values.text import compact
 
-# What forms print for "no value" (after NFKC: full-width "－" is "-").
-EMPTY_MARKS = frozenset({"", "-", "—", "——", "–", "/", "\\", "无", "-/-"})
+# What forms print for "no value" (after NFKC: full-width "－" is "-"). OCR reads a printed
+# dash as the character 一 ("one") as often as not; alone in a number cell it is a dash.
+EMPTY_MARKS = frozenset({"", "-", "—", "——", "–", "/", "\\", "无", "-/-", "一"})
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 
 

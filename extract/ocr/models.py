@@ -1,0 +1,87 @@
+"""PaddleOCR model directories assembled from weights that a PyPI package ships.
+
+`models/manifest.toml` names each weight file (package, path inside it, sha256) and the
+inference.yml that PaddleOCR reads beside it. The directories are built once per machine in
+a cache folder (`JIXIAO_MODEL_CACHE`, default ~/.cache/jixiao/models): the ONNX file is
+linked, not copied, and the recognition alphabet is taken from the ONNX metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.errors import OcrUnavailable
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+INSTALL_HINT = "install the OCR extra: pip install 'jixiao[ocr]'"
+
+
+@dataclass(frozen=True)
+class ModelDir:
+    name: str  # the PaddleX model name (Global.model_name)
+    path: Path  # a folder with inference.onnx and inference.yml
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("JIXIAO_MODEL_CACHE", Path.home() / ".cache" / "jixiao" / "models"))
+
+
+def _package_file(package: str, relative: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise OcrUnavailable(f"OCR weights package {package!r} is not installed; {INSTALL_HINT}")
+    path = Path(list(spec.submodule_search_locations)[0]) / relative
+    if not path.exists():
+        raise OcrUnavailable(f"OCR weight file missing: {path}")
+    return path
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_config(entry: dict, weights: Path, target: Path) -> None:
+    import yaml  # comes with paddleocr
+
+    config = yaml.safe_load((MODELS_DIR / entry["config"]).read_text(encoding="utf-8"))
+    if "character_metadata" in entry:
+        import onnxruntime
+
+        meta = onnxruntime.InferenceSession(str(weights), providers=["CPUExecutionProvider"]).get_modelmeta()
+        config["PostProcess"]["character_dict"] = meta.custom_metadata_map[entry["character_metadata"]].splitlines()
+    target.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def model_dirs(manifest: Path = MODELS_DIR / "manifest.toml") -> dict[str, ModelDir]:
+    """The det and rec model directories, assembled (and verified) on first use."""
+    entries = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    out: dict[str, ModelDir] = {}
+    for role, entry in entries.items():
+        folder = _cache_root() / f"{entry['model_name']}-{entry['sha256'][:12]}"
+        done = folder / ".verified"
+        if not done.exists():
+            weights = _package_file(entry["package"], entry["path"])
+            if _sha256(weights) != entry["sha256"]:
+                raise OcrUnavailable(f"{weights}: sha256 differs from models/manifest.toml ({entry['distribution']} expected)")
+            tmp = folder.with_name(folder.name + f".{os.getpid()}.tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            (tmp / "inference.onnx").symlink_to(weights)
+            _write_config(entry, weights, tmp / "inference.yml")
+            (tmp / ".verified").write_text(entry["sha256"], encoding="utf-8")
+            try:
+                tmp.rename(folder)
+            except OSError:  # another worker assembled it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        out[role] = ModelDir(entry["model_name"], folder)
+    return out
