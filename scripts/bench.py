@@ -1,11 +1,15 @@
-"""Speed of the text path against PyMuPDF's own table finder, in one process.
+"""Speed (and, on scans, accuracy) of jixiao against the obvious baseline, in one process.
 
-    python scripts/bench.py [--rounds 5] [FOLDER]
+    python scripts/bench.py [--rounds 5] [FOLDER]      text PDFs (default fixtures/text)
+    python scripts/bench.py --scans [FOLDER]           scans (default fixtures/scans)
 
-For every PDF of the text fixtures (default fixtures/text): the whole jixiao extraction
-(open, read pages, grid, segmentation, values) against `page.find_tables(use_layout=False)`
-alone over the same pages. Rounds alternate the two so machine noise hits both; the
-median round counts. Prints one summary line per measure and the ratio (target ≤ 0.5).
+Text: for every PDF, the whole jixiao extraction (open, read pages, grid, segmentation,
+values) against `page.find_tables(use_layout=False)` alone over the same pages. Rounds
+alternate the two so machine noise hits both; the median round counts. Target ≤ 0.5.
+
+Scans: per document, the whole jixiao ingest of it against a plain PaddleOCR full-page
+pass (`PaddleOCR(...).predict` on the same page images, same PP-OCRv4 weights, PaddleOCR's
+own settings), alternating. Also scores every field against the truth JSON. Target ≤ 0.6.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 import pymupdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extract.document import extract_forms  # noqa: E402
 
 
@@ -43,9 +48,16 @@ def run_find_tables(files: list[Path]) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", default="fixtures/text", type=Path)
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("folder", nargs="?", type=Path)
+    ap.add_argument("--rounds", type=int, default=5, help="rounds per measure (scans: at most 3)")
+    ap.add_argument("--scans", action="store_true", help="benchmark the OCR path on scanned fixtures")
     args = ap.parse_args()
+    if args.scans:
+        from bench_scans import main as scans_main
+
+        scans_main(args.folder or Path("fixtures/scans"), rounds=min(args.rounds, 3))
+        return
+    args.folder = args.folder or Path("fixtures/text")
     files = sorted(args.folder.glob("*.pdf"))
     pages = sum(pymupdf.open(f).page_count for f in files)
     if not files:

@@ -42,6 +42,7 @@ for p in (str(ROOT), str(ROOT / "scripts")):
         sys.path.insert(0, p)
 
 from extract.records import Form, FundLine, Indicator  # noqa: E402
+from extract.values.text import normalize  # noqa: E402
 from fixture_records import documents  # noqa: E402
 from scan_fixtures import make_scans  # noqa: E402
 
@@ -62,7 +63,9 @@ EMPTY_CELLS = {"", "—", "-", "/", "－", "–"}
 
 
 def nfkc(s: str | None) -> str | None:
-    return None if s is None else unicodedata.normalize("NFKC", s)
+    """The dataset's text normalisation (CONTRACT: NFKC; spaces beside Chinese characters and
+    curly quotes are typesetting, see extract/values/text.py) applied to a printed string."""
+    return None if s is None else normalize(s)
 
 
 class FixtureError(RuntimeError):

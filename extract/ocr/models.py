@@ -54,6 +54,10 @@ def _write_config(entry: dict, weights: Path, target: Path) -> None:
     import yaml  # comes with paddleocr
 
     config = yaml.safe_load((MODELS_DIR / entry["config"]).read_text(encoding="utf-8"))
+    if "input_width" in entry:
+        for op in config["PreProcess"]["transform_ops"]:
+            if "RecResizeImg" in op:
+                op["RecResizeImg"]["image_shape"][2] = int(entry["input_width"])
     if "character_metadata" in entry:
         import onnxruntime
 
@@ -67,7 +71,9 @@ def model_dirs(manifest: Path = MODELS_DIR / "manifest.toml") -> dict[str, Model
     entries = tomllib.loads(manifest.read_text(encoding="utf-8"))
     out: dict[str, ModelDir] = {}
     for role, entry in entries.items():
-        folder = _cache_root() / f"{entry['model_name']}-{entry['sha256'][:12]}"
+        # The folder's name changes with the weights and with this entry's settings.
+        key = hashlib.sha256((repr(sorted(entry.items())) + (MODELS_DIR / entry["config"]).read_text(encoding="utf-8")).encode()).hexdigest()
+        folder = _cache_root() / f"{entry['model_name']}-{key[:12]}"
         done = folder / ".verified"
         if not done.exists():
             weights = _package_file(entry["package"], entry["path"])

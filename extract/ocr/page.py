@@ -3,6 +3,8 @@ the grid from the rules, PaddleOCR text cut to cells, lone dashes found from ink
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from extract.grid import PageLayout
@@ -18,16 +20,20 @@ from extract.pages.images import (
 from extract.pages.types import Page, Word
 from extract.settings import Settings
 
-# Orientation: detection at this long side is enough to see which way text runs.
-_ORIENT_SIDE = 960
-# Recognition scores compared between a page and its 180° turn, on this many boxes.
-_ORIENT_SAMPLES = 8
+# Recognition scores compared between a page and its 180° turn, on this many short lines.
+_ORIENT_SAMPLES = 6
+# Read this well as they are, the sample lines are upright: no need to try them turned.
+_SURELY_UPRIGHT = 0.85
 # Reads below this score are noise (stray marks, seal strokes), not text.
 MIN_WORD_SCORE = 0.3
 # A lone dash the detector missed: how sure we are of the ink-shape reading.
 DASH_CONFIDENCE = 0.9
 # Pixels around a detected rule also erased: deskewing and blur spread a rule's edge.
 RULE_FRINGE_PX = 2
+# A blob of ink this large (pixels) left outside every text box is something unread (a
+# 10 pt comma at 200 dpi is ~25 px); smaller ones are scan noise.
+UNREAD_INK_MIN_AREA = 20
+UNREAD_INK_CONFIDENCE = 0.6
 
 
 def _dilate(mask: np.ndarray, px: int) -> np.ndarray:
@@ -41,45 +47,62 @@ def _crop(pixels: np.ndarray, rect) -> np.ndarray:
     return pixels[max(0, y0):max(y0 + 1, y1), max(0, x0):max(x0 + 1, x1)]
 
 
-def upright_turns(engine: Engine, pixels: np.ndarray) -> int:
-    """Quarter turns (counter-clockwise, np.rot90's k) that make the text upright."""
-    import cv2
+Rect = tuple[float, float, float, float]
 
+
+def _boxes(engine: Engine, pixels: np.ndarray) -> list[Rect]:
     h, w = pixels.shape[:2]
-    f = _ORIENT_SIDE / max(h, w)
-    small = cv2.resize(pixels, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else pixels
-    rects = [quad_to_rect(d.quad, small.shape[1], small.shape[0]) for d in engine.detect(small)]
-    wide = sum((r[2] - r[0]) > 1.5 * (r[3] - r[1]) for r in rects)
-    tall = sum((r[3] - r[1]) > 1.5 * (r[2] - r[0]) for r in rects)
-    base = 1 if tall > wide else 0
-    turned = np.rot90(small, base)
-    if base:
-        rects = [quad_to_rect(d.quad, turned.shape[1], turned.shape[0]) for d in engine.detect(turned)]
-    rects = sorted(rects, key=lambda r: r[2] - r[0], reverse=True)[:_ORIENT_SAMPLES]
-    crops = [_crop(turned, r) for r in rects]
-    if not crops:
-        return base
-    upright = np.mean([s for _, s in engine.recognize(crops)])
-    flipped = np.mean([s for _, s in engine.recognize([np.rot90(c, 2) for c in crops])])
-    return (base + 2) % 4 if flipped > upright else base
+    return [quad_to_rect(d.quad, w, h) for d in engine.detect(pixels)]
 
 
+def upright(engine: Engine, pixels: np.ndarray, boxes: list[Rect]) -> tuple[int, np.ndarray, list[Rect]]:
+    """Quarter turns (counter-clockwise, np.rot90's k) that make the text upright, with the
+    turned page and its text boxes.
+
+    Text lines are wide when the page is upright or upside down and tall when it lies on
+    its side; which of two is decided by reading a few short lines both ways round.
+    """
+    wide = sum((r[2] - r[0]) > 1.5 * (r[3] - r[1]) for r in boxes)
+    tall = sum((r[3] - r[1]) > 1.5 * (r[2] - r[0]) for r in boxes)
+    turns = 0
+    if tall > wide:
+        turns, pixels = 1, np.ascontiguousarray(np.rot90(pixels, 1))
+        boxes = _boxes(engine, pixels)
+    # Short lines (2–6 characters) read fast and surely; long ones cost time for nothing.
+    short = [r for r in boxes if 2 <= (r[2] - r[0]) / max(1.0, r[3] - r[1]) <= 6]
+    crops = [_crop(pixels, r) for r in sorted(short, key=lambda r: r[3] - r[1], reverse=True)[:_ORIENT_SAMPLES]]
+    if crops:
+        as_is = np.mean([s for _, s in engine.recognize(crops)])
+        if as_is >= _SURELY_UPRIGHT:
+            return turns, pixels, boxes
+        flipped = np.mean([s for _, s in engine.recognize([np.ascontiguousarray(np.rot90(c, 2)) for c in crops])])
+        if flipped > as_is:
+            h, w = pixels.shape[:2]
+            turns, pixels = turns + 2, np.ascontiguousarray(np.rot90(pixels, 2))
+            boxes = [(w - x1, h - y1, w - x0, h - y0) for x0, y0, x1, y1 in boxes]
+    return turns, pixels, boxes
+
+
+# Beside a dash's stroke, blobs up to this share of its size are specks, not characters.
+DASH_SPECK_SHARE = 0.2
 # What the recogniser makes of a printed dash: all of them mean "no value".
 DASH_READINGS = frozenset("-—–一_~－")
 
 
-def is_dash(ink: np.ndarray) -> bool:
-    """Whether an ink mask (a cell's inside) holds one short flat stroke and nothing else."""
+def is_dash(ink: np.ndarray, max_width_share: float = 0.6) -> bool:
+    """Whether an ink mask (a cell's inside, or a text box) holds one short flat stroke and
+    nothing else."""
     import cv2
 
     if ink.size == 0 or not ink.any():
         return False
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    blobs = [st for st in stats[1:n] if st[4] >= 6]
-    if len(blobs) != 1:
+    blobs = sorted((st for st in stats[1:n] if st[4] >= 6), key=lambda st: st[4], reverse=True)
+    # Specks of noise or of a seal's remains beside the stroke do not count.
+    if not blobs or any(st[4] > DASH_SPECK_SHARE * blobs[0][4] for st in blobs[1:]):
         return False
     _, _, bw, bh, _ = blobs[0]
-    return bw >= 2.5 * bh and bh <= 0.3 * ink.shape[0] and bw <= 0.6 * ink.shape[1]
+    return bool(bw >= 2.5 * bh and bh <= 0.3 * ink.shape[0] and bw <= max_width_share * ink.shape[1])
 
 
 def _cell_ink(ink: np.ndarray, cell, scale: float, pad: int = 4) -> tuple[np.ndarray, int, int]:
@@ -95,8 +118,9 @@ def settle_dashes(grids, ink: np.ndarray, scale: float) -> None:
     """
     for grid in grids:
         for cell in grid.cells:
-            texts = [w.text for w in cell.words]
-            if texts and not all(t in DASH_READINGS for t in texts):
+            text = "".join(w.text for w in cell.words)
+            # A short reading ("1", "一", "—") may be a dash; the ink's shape decides.
+            if len(text) > 2:
                 continue
             inside, ox, oy = _cell_ink(ink, cell, scale)
             if not is_dash(inside):
@@ -110,40 +134,81 @@ def settle_dashes(grids, ink: np.ndarray, scale: float) -> None:
             cell.words = [dash]
 
 
+def doubt_unread_ink(grids, ink: np.ndarray, rects: list[Rect], scale: float) -> None:
+    """Ink in a cell that no text box covered (a comma at a line's end, a character the
+    detector passed over) means the cell's text may be incomplete: its words lose their
+    certainty, so the form goes to review instead of carrying a silently shortened text."""
+    import cv2
+
+    covered = np.zeros_like(ink)
+    for x0, y0, x1, y1 in rects:
+        covered[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0) - 2):int(x1) + 3] = 255
+    for grid in grids:
+        for cell in grid.cells:
+            if not cell.words or all(w.text == "-" for w in cell.words):
+                continue
+            inside, _, _ = _cell_ink(ink, cell, scale)
+            cov, _, _ = _cell_ink(covered, cell, scale)
+            loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
+            n, _, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
+            if any(st[4] >= UNREAD_INK_MIN_AREA and st[3] >= 3 for st in stats[1:n]):
+                cell.words = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
+
+
+def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: float) -> list[Word]:
+    """The words of the text boxes. Boxes left empty by the erased rules are skipped, and a
+    box holding one flat stroke is a dash without asking the recogniser (which reads a lone
+    dash as 1, 一 or — at low scores)."""
+    ink = ink_mask(grey(pixels))
+    to_read, dashes = [], []
+    for r in rects:
+        box_ink = _crop(ink, r)
+        if not box_ink.any():
+            continue
+        (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
+    words = to_words(to_read, engine.recognize([_crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
+    words += to_words(dashes, [("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
+    return words
+
+
 def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     engine = get_engine()
-    pixels = image.pixels
-    image.turns = upright_turns(engine, pixels)
-    if image.turns:
-        pixels = np.ascontiguousarray(np.rot90(pixels, image.turns))
     # A red seal is neither text nor rule; where it covers black ink, the ink stays black.
-    pixels = remove_red(pixels)
+    pixels = remove_red(image.pixels)
+    # Level first (rules are level in any quarter turn), then find text once and turn upright.
     image.skew = skew_angle(grey(pixels))
     if abs(image.skew) >= 0.05:
         pixels = rotate(pixels, image.skew)
+    image.turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))
     g = grey(pixels)
     h, w = g.shape
     scale = image.scale
-    boxes = [quad_to_rect(d.quad, w, h) for d in engine.detect(pixels)]
     em_px = float(np.median([b[3] - b[1] for b in boxes])) * FONT_SHARE_OF_BOX if boxes else 12.0 / scale
 
     seals = find_seals(g)
     segments, rules = pixel_segments(g, scale, em_px, seals=seals)
     if seals:  # a seal scanned in grey: paint out what is as light as its ring, then read again
         pixels = remove_grey_seals(pixels, seals, text_ink_level(g, boxes, seals))
-        boxes = [quad_to_rect(d.quad, w, h) for d in engine.detect(pixels)]
+        boxes = _boxes(engine, pixels)
     text_pixels = pixels.copy()
     hlines, vlines = snap_segments(segments, settings.grid)
     grids = find_grids(number, hlines, vlines, settings.grid)
 
-    # Rules erased from the crops (with their anti-aliased fringe): nothing is read from a line.
-    text_pixels[_dilate(rules, RULE_FRINGE_PX) > 0] = 255
+    # The tables' rules erased from the crops (with their anti-aliased fringe): nothing is read
+    # from a line. Only inside tables: a big title's strokes are long enough to pass for rules.
+    in_tables = np.zeros_like(rules)
+    for grid in grids:
+        x0, y0, x1, y1 = (int(v / scale) for v in grid.bbox)
+        m = 2 * RULE_FRINGE_PX
+        in_tables[max(0, y0 - m):y1 + m + 1, max(0, x0 - m):x1 + m + 1] = 1
+    text_pixels[_dilate(rules * in_tables, RULE_FRINGE_PX) > 0] = 255
     rects = [part for box in boxes for part in split_at_rules(box, scale, grids, vlines)]
-    recognized = engine.recognize([_crop(text_pixels, r) for r in rects])
-    words = to_words(rects, recognized, scale, MIN_WORD_SCORE)
+    words = read_boxes(engine, text_pixels, rects, scale)
 
     outside = assign_words(grids, words, settings.text)
-    settle_dashes(grids, ink_mask(grey(text_pixels)), scale)
+    ink = ink_mask(grey(text_pixels))
+    settle_dashes(grids, ink, scale)
+    doubt_unread_ink(grids, ink, rects, scale)
     words = [word for grid in grids for cell in grid.cells for word in cell.words] + outside
     page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments)
     outside = assign_words(grids, words, settings.text)  # again: lines of the settled cells

@@ -13,7 +13,23 @@ from extract.values.text import compact
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 # What may follow a spelling in a printed label: a number ("年度绩效目标1"), a parenthesised
 # note ("(万元)", "(B/A)", "(20分*执行率)") and a colon ("年度资金总额:").
-_LABEL_TAIL = re.compile(r"^\d*(?:\([^()]*\))*(?:万元|元|%|分)?:?$")  # OCR loses brackets: 项目资金万元
+_LABEL_TAIL_RE = re.compile(r"^\d*(?:\([^()]*\))*(?:万元|元|%|分)?:?$")
+# The longest note a label carries in brackets ("(20分*执行率)").
+_MAX_NOTE = 14
+
+
+class _LabelTail:
+    """What may follow a spelling: a number, a bracketed note, a unit, a colon. OCR loses a
+    bracket now and then ("项目资金 万元)", "项目资金万元"), so a short tail with one is fine."""
+
+    @staticmethod
+    def match(tail: str) -> bool:
+        if _LABEL_TAIL_RE.match(tail):
+            return True
+        return ("(" in tail or ")" in tail) and len(tail) <= _MAX_NOTE
+
+
+_LABEL_TAIL = _LabelTail()
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4

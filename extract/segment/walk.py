@@ -19,6 +19,9 @@ from extract.values.text import compact
 # this share of the narrower of the two (a cell straddling two columns is ambiguous).
 _MIN_OVERLAP = 0.5
 _TEXT_KEYS = ("level3", "target", "actual", "deviation_note")
+# Columns every variant of the form has; one not found means values were not read.
+_REQUIRED_FUNDS_COLUMNS = ("budget_full_year", "executed")
+_REQUIRED_INDICATOR_COLUMNS = ("level1", "level3", "target", "actual", "weight", "score")
 _VALUE_KEYS = ("weight", "score")
 
 
@@ -230,6 +233,13 @@ class _Walker:
 
     def _check_blocks(self) -> None:
         f = self.form
+        for what, columns, required in (
+            ("项目资金", self.funds_columns, _REQUIRED_FUNDS_COLUMNS),
+            ("绩效指标", self.indicator_columns, _REQUIRED_INDICATOR_COLUMNS),
+        ):
+            missing = [key for key in required if not any(c.key == key for c in columns)]
+            if columns and missing:
+                f.problems.append(f"{what} columns not found: {', '.join(missing)}")
         if not f.fund_lines:
             f.problems.append("项目资金 block not found")
         if not f.indicators:

@@ -1,0 +1,62 @@
+"""The OCR adapter's pure half on recorded engine output: boxes → words → cells.
+
+tests/data/ocr_two_forms_turned.json holds what PaddleOCR read on one scanned page (the
+page's rules as segments, the text boxes, and the recogniser's text and score for each).
+No engine runs here; the test checks that conversion puts every reading in its cell.
+"""
+
+import json
+from pathlib import Path
+
+from extract.grid import PageLayout
+from extract.grid.cells import find_grids
+from extract.grid.lines import snap_segments
+from extract.grid.text import assign_words, free_lines
+from extract.ocr.convert import split_at_rules, to_words
+from extract.pages.types import Page, Segment
+from extract.segment import load_lexicon, segment_layouts
+from extract.settings import DEFAULT_SETTINGS as S
+from extract.values.form import to_form
+
+DATA = json.loads((Path(__file__).parent / "data" / "ocr_two_forms_turned.json").read_text(encoding="utf-8"))
+
+
+def _layout():
+    segments = [Segment(*s) for s in DATA["segments"]]
+    hl, vl = snap_segments(segments, S.grid)
+    grids = find_grids(1, hl, vl, S.grid)
+    words = to_words(DATA["read"]["rects"], DATA["read"]["recognized"], DATA["scale"], 0.3)
+    outside = assign_words(grids, words, S.text)
+    page = Page(1, 595, 842, "ocr", words, segments)
+    return PageLayout(page, hl, vl, grids, free_lines(outside, S.text)), words
+
+
+def test_words_are_in_page_points():
+    _, words = _layout()
+    assert all(0 <= w.x0 < w.x1 <= 600 and 0 <= w.y0 < w.y1 <= 850 for w in words)
+    assert all(0.3 <= w.confidence <= 1 for w in words)
+
+
+def test_recorded_page_segments_into_its_two_forms():
+    layout, _ = _layout()
+    lex = load_lexicon()
+    forms = [to_form(seg, i, "ocr", lex) for i, seg in enumerate(segment_layouts([layout], lex))]
+    assert [f.project_name for f in forms] == ["社区文化活动补助项目", "非遗保护传承专项"]
+    first = forms[0]
+    assert (first.budget_full_year, first.executed, first.execution_rate_pct, first.funds_score) == (30.0, 29.1, 97.0, 9.7)
+    assert (first.total_weight, first.total_score, first.grade) == (100.0, 99.7, "优")
+    assert [i.level3 for i in first.indicators] == ["举办社区文化活动", "活动安全事故", "群众参与人次", "参与群众满意度"]
+
+
+def test_a_box_across_a_rule_is_cut_in_two():
+    layout, _ = _layout()
+    grid = layout.grids[0]
+    # A made-up box spanning the 分值 and 执行率 cells of the 年度资金总额 line.
+    row = next(r for r in range(grid.n_rows) if any(c.text.startswith("年度资金总额") for c in grid.row_cells(r)))
+    cells = [c for c in grid.row_cells(row) if c.row == row]
+    left, right = cells[-3], cells[-2]  # 分值 | 执行率
+    scale = DATA["scale"]
+    box = ((left.x0 + 5) / scale, (left.y0 + 3) / scale, (right.x1 - 5) / scale, (left.y1 - 3) / scale)
+    parts = split_at_rules(box, scale, layout.grids, layout.vlines)
+    assert len(parts) == 2
+    assert abs(parts[0][2] * scale - left.x1) < 3 and abs(parts[1][0] * scale - right.x0) < 3

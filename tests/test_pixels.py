@@ -1,0 +1,81 @@
+"""The pixel steps of the OCR path on images drawn here with known truth (no OCR engine)."""
+
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2", reason="the OCR extra is not installed")
+
+from extract.grid.cells import find_grids  # noqa: E402
+from extract.grid.lines import snap_segments  # noqa: E402
+from extract.grid.pixels import pixel_segments  # noqa: E402
+from extract.ocr.page import is_dash  # noqa: E402
+from extract.pages.images import find_seals, remove_grey_seals, remove_red, rotate, skew_angle  # noqa: E402
+from extract.settings import DEFAULT_SETTINGS as S  # noqa: E402
+
+
+def ruled_page(rows=12, cols=6, w=1400, h=1800):
+    img = np.full((h, w, 3), 255, np.uint8)
+    x0, y0, x1, y1 = 100, 150, 1300, 150 + rows * 60
+    for r in range(rows + 1):
+        cv2.line(img, (x0, y0 + r * 60), (x1, y0 + r * 60), (0, 0, 0), 2)
+    for c in range(cols + 1):
+        x = x0 + c * (x1 - x0) // cols
+        cv2.line(img, (x, y0), (x, y1), (0, 0, 0), 2)
+    for r in range(rows):  # some text-like strokes in the cells
+        cv2.putText(img, "12.50", (x0 + 20, y0 + r * 60 + 42), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    return img
+
+
+@pytest.mark.parametrize("angle", [-2.0, -0.7, 0.0, 1.2, 2.0])
+def test_skew_is_measured_to_a_tenth_of_a_degree(angle):
+    img = rotate(ruled_page(), angle)
+    assert skew_angle(img.mean(axis=2).astype(np.uint8)) == pytest.approx(-angle, abs=0.1)
+
+
+def test_grid_from_pixels_has_the_drawn_cells():
+    scale = 72 / 200
+    segments, _ = pixel_segments(ruled_page().mean(axis=2).astype(np.uint8), scale, em_px=20)
+    hl, vl = snap_segments(segments, S.grid)
+    grids = find_grids(1, hl, vl, S.grid)
+    assert len(grids) == 1
+    assert (grids[0].n_rows, len(grids[0].xs) - 1) == (12, 6)
+
+
+def test_broken_rule_still_closes():
+    img = ruled_page()
+    img[150 + 5 * 60 - 3:150 + 5 * 60 + 3, 400:410] = 255  # a 10 px break in one rule
+    segments, _ = pixel_segments(img.mean(axis=2).astype(np.uint8), 72 / 200, em_px=20)
+    hl, vl = snap_segments(segments, S.grid)
+    assert find_grids(1, hl, vl, S.grid)[0].n_rows == 12
+
+
+def _stamp(img, colour):
+    cv2.circle(img, (800, 600), 150, colour, 10)
+    cv2.putText(img, "SEAL", (700, 620), cv2.FONT_HERSHEY_SIMPLEX, 2.5, colour, 8)
+    return img
+
+
+def test_red_seal_neither_breaks_nor_adds_rules():
+    img = remove_red(_stamp(ruled_page(), (40, 40, 210)))
+    segments, _ = pixel_segments(img.mean(axis=2).astype(np.uint8), 72 / 200, em_px=20)
+    hl, vl = snap_segments(segments, S.grid)
+    grid = find_grids(1, hl, vl, S.grid)[0]
+    assert (grid.n_rows, len(grid.xs) - 1) == (12, 6)
+
+
+def test_grey_seal_is_found_and_painted_out_but_print_stays():
+    img = _stamp(ruled_page(), (140, 140, 140))
+    grey = img.mean(axis=2).astype(np.uint8)
+    seals = find_seals(grey)
+    assert len(seals) == 1 and abs(seals[0][0] - 800) < 10 and abs(seals[0][2] - 150) < 12
+    clean = remove_grey_seals(img, seals, text_level=0.0)
+    assert clean[450, 800].min() == 255  # the ring's top is gone
+    assert clean[150 + 6 * 60, 800].max() < 100  # the rule under it is not
+
+
+@pytest.mark.parametrize("shape, dash", [((2, 14), True), ((3, 30), True), ((20, 4), False), ((12, 12), False)])
+def test_dash_is_one_flat_stroke(shape, dash):
+    ink = np.zeros((30, 80), np.uint8)
+    h, w = shape
+    ink[15 - h // 2:15 - h // 2 + h, 40 - w // 2:40 - w // 2 + w] = 255
+    assert is_dash(ink) is dash
