@@ -14,7 +14,8 @@ import polars as pl
 
 from extract.audit import Rules, audit_directory
 from extract.dataset import read_dataset, to_frames, write_dataset
-from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES, file_sha256, process_document
+from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES, process_document
+from extract.files import file_sha256
 from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
 

@@ -3,7 +3,6 @@ every failure of one file becomes its `failed` row, and the batch goes on."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from pathlib import Path
 import pymupdf
 
 from extract.errors import BadInput, CorruptDocument, NotADocument
+from extract.files import file_sha256
 from extract.grid import PageLayout, recover_layout
 from extract.pages import Page, open_pdf, read_pdf_page
 from extract.pages.images import page_image
@@ -33,14 +33,6 @@ MAX_BROKEN_SHARE = 0.1
 # elsewhere (an image under the rules, or outlines).
 MIN_CELLS_FOR_EMPTY_GRID = 20
 MIN_FILLED_SHARE = 0.1
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass

@@ -203,30 +203,26 @@ def _per_form(ctx: Context) -> pl.DataFrame:
     return ctx.totals.join(agg, on="form_id", how="inner")
 
 
-def weights_total(ctx: Context) -> pl.DataFrame:
-    expected = col("weight_sum") + col("funds_weight").fill_null(0.0)
+def _total_row_check(ctx: Context, check: str, total: str, parts_sum: str, funds: str, what: str) -> pl.DataFrame:
+    """The 总分 row's printed `total` against the funds line's `funds` plus the indicators' sum."""
+    expected = col(parts_sum) + col(funds).fill_null(0.0)
     return _emit(
-        _per_form(ctx), "weights.total", "error",
-        col("total_weight").is_not_null()
-        & ((col("total_weight") - expected).abs() > half_unit(col("decimals").struct.field("total_weight")) + ctx.rules.epsilon),
+        _per_form(ctx), check, "error",
+        col(total).is_not_null()
+        & ((col(total) - expected).abs() > half_unit(col("decimals").struct.field(total)) + ctx.rules.epsilon),
         lit("form"),
-        fmt(expected), fmt(col("total_weight")),
-        pl.format("总分分值印为{}，资金分值与各指标分值合计为{}", fmt(col("total_weight")), fmt(expected)),
+        fmt(expected), fmt(col(total)),
+        pl.format(f"总分{what}印为{{}}，资金{what}与各指标{what}合计为{{}}", fmt(col(total)), fmt(expected)),
         col("confidence"), ctx.rules,
     )
+
+
+def weights_total(ctx: Context) -> pl.DataFrame:
+    return _total_row_check(ctx, "weights.total", "total_weight", "weight_sum", "funds_weight", "分值")
 
 
 def score_total_mismatch(ctx: Context) -> pl.DataFrame:
-    expected = col("score_sum") + col("funds_score").fill_null(0.0)
-    return _emit(
-        _per_form(ctx), "score.total_mismatch", "error",
-        col("total_score").is_not_null()
-        & ((col("total_score") - expected).abs() > half_unit(col("decimals").struct.field("total_score")) + ctx.rules.epsilon),
-        lit("form"),
-        fmt(expected), fmt(col("total_score")),
-        pl.format("总分得分印为{}，资金得分与各指标得分合计为{}", fmt(col("total_score")), fmt(expected)),
-        col("confidence"), ctx.rules,
-    )
+    return _total_row_check(ctx, "score.total_mismatch", "total_score", "score_sum", "funds_score", "得分")
 
 
 def _level1_key(rules: Rules) -> pl.Expr:

@@ -87,7 +87,7 @@ class Engine:
 
 
 # Packing short crops into one line for the recogniser (see Engine.recognize).
-LINE_HEIGHT = 48  # the recogniser's input height
+LINE_HEIGHT = 48  # packs are built at this height; the recogniser resizes them to its own
 PACK_MAX_CROP = 240  # crops at most this wide (at line height) are packed: a cell's value
 PACK_LINE = 1200  # a pack's width at most
 PACK_SURE = 0.97  # below this a pack's score may hide one doubtful crop: read them singly

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.errors import OcrUnavailable
+from extract.files import file_sha256
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 INSTALL_HINT = "install the OCR extra: pip install 'jixiao[ocr]'"
@@ -42,22 +43,15 @@ def _package_file(package: str, relative: str) -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _write_config(entry: dict, weights: Path, target: Path) -> None:
     import yaml  # comes with paddleocr
 
     config = yaml.safe_load((MODELS_DIR / entry["config"]).read_text(encoding="utf-8"))
-    if "input_width" in entry:
-        for op in config["PreProcess"]["transform_ops"]:
-            if "RecResizeImg" in op:
-                op["RecResizeImg"]["image_shape"][2] = int(entry["input_width"])
+    for op in config["PreProcess"]["transform_ops"]:
+        if "RecResizeImg" in op:
+            shape = op["RecResizeImg"]["image_shape"]
+            shape[1] = int(entry.get("input_height", shape[1]))
+            shape[2] = int(entry.get("input_width", shape[2]))
     if "character_metadata" in entry:
         import onnxruntime
 
@@ -77,7 +71,7 @@ def model_dirs(manifest: Path = MODELS_DIR / "manifest.toml") -> dict[str, Model
         done = folder / ".verified"
         if not done.exists():
             weights = _package_file(entry["package"], entry["path"])
-            if _sha256(weights) != entry["sha256"]:
+            if file_sha256(weights) != entry["sha256"]:
                 raise OcrUnavailable(f"{weights}: sha256 differs from models/manifest.toml ({entry['distribution']} expected)")
             tmp = folder.with_name(folder.name + f".{os.getpid()}.tmp")
             shutil.rmtree(tmp, ignore_errors=True)
