@@ -112,3 +112,19 @@ def test_show_prints_the_forms(fixtures_dir):
     assert result.exit_code == 0
     assert "虹桥国际中央商务区企业服务专项" in result.stdout
     assert "吸引优质企业落地虹桥" in result.stdout
+
+
+def test_a_run_killed_between_two_writes_leaves_no_duplicate(tmp_path, fixtures_dir):
+    """documents.parquet is written last: forms written for a document it does not list yet
+    are dropped on reading, and the re-run reads that document again, once."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(fixtures_dir / "text" / "seed_hongqiao.pdf", src)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(src), "--out", str(out), "-q", "--workers", "1"]).exit_code == 0
+    whole = {name: pl.read_parquet(out / f"{name}.parquet") for name in ("forms", "indicators")}
+    # A kill after the forms were written but before documents.parquet was:
+    pl.DataFrame(schema=TABLES["documents"]).write_parquet(out / "documents.parquet")
+    assert runner.invoke(app, ["ingest", str(src), "--out", str(out), "-q", "--workers", "1"]).exit_code == 0
+    for name, frame in whole.items():
+        assert pl.read_parquet(out / f"{name}.parquet").equals(frame), name

@@ -30,7 +30,16 @@ def read_table(out: Path, name: str) -> pl.DataFrame:
 
 
 def read_dataset(out: Path) -> dict[str, pl.DataFrame]:
-    return {name: read_table(out, name) for name in TABLES}
+    """The tables, consistent: documents.parquet is written last and is the record of what
+    is done, so rows of a document it does not list (a run killed between two writes) are
+    dropped here and that document is simply read again by the next run."""
+    tables = {name: read_table(out, name) for name in TABLES}
+    docs = tables["documents"].select("doc_id")
+    tables["forms"] = tables["forms"].join(docs, on="doc_id", how="semi")
+    forms = tables["forms"].select("form_id")
+    for name in ("fund_lines", "indicators"):
+        tables[name] = tables[name].join(forms, on="form_id", how="semi")
+    return tables
 
 
 def write_dataset(out: Path, frames: dict[str, pl.DataFrame]) -> None:
