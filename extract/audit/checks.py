@@ -275,19 +275,19 @@ def weights_default_split(ctx: Context) -> pl.DataFrame:
 
 
 def weights_missing_level1(ctx: Context) -> pl.DataFrame:
-    present = ctx.indicators.group_by("form_id").agg(col("level1").unique().alias("names"))
-    missing = [
-        pl.when(~col("names").list.eval(pl.element().str.contains(stem, literal=True)).list.any()).then(lit(stem))
-        for stem in ctx.rules.required_level1
-    ]
-    frame = ctx.forms.join(present, on="form_id", how="inner").with_columns(
-        pl.concat_list(missing).list.drop_nulls().list.join("、").alias("missing")
+    stems = ctx.rules.required_level1
+    present = ctx.indicators.group_by("form_id").agg(
+        [col("level1").str.contains(stem, literal=True).any().alias(f"has_{i}") for i, stem in enumerate(stems)]
     )
+    missing = pl.concat_str(
+        [pl.when(~col(f"has_{i}")).then(lit(stem + "、")).otherwise(lit("")) for i, stem in enumerate(stems)]
+    ).str.strip_chars_end("、")
+    frame = ctx.forms.join(present, on="form_id", how="inner").with_columns(missing.alias("missing"))
     return _emit(
         frame, "weights.missing_level1", "warning",
         col("missing") != "",
         lit("form"),
-        lit("、".join(ctx.rules.required_level1)), col("missing"),
+        lit("、".join(stems)), col("missing"),
         pl.format("缺少一级指标：{}", col("missing")),
         col("confidence"), ctx.rules,
     )
