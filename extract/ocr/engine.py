@@ -17,10 +17,11 @@ import numpy as np
 from extract.errors import OcrUnavailable
 from extract.ocr.models import INSTALL_HINT, model_dirs
 
-# Recognition in fours, crops sorted by width so a batch pads little. Measured on the scan
-# fixtures (447 crops, 2 cores, 3 rounds): batch 4 sorted 3.8 s, batch 1 4.1 s, batch 8
-# unsorted 7.2 s (padding to a batch's widest crop costs more than batching saves).
-REC_BATCH = 4
+# Recognition one crop at a time. Measured on the scan fixtures (2 cores): batching pads every
+# crop of a batch to its widest, which costs what batching saves — batch 8 unsorted took 7.2 s
+# against 3.9 s for 447 crops; width-sorted batches of 4 were 7% faster in isolation but not
+# in the whole ingest (seed scan, 4 alternating rounds: medians 9.7 s at 1, 10.0 s at 4).
+REC_BATCH = 1
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,8 @@ class Engine:
     def _read(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
         if not images:
             return []
-        order = sorted(range(len(images)), key=lambda i: _line_width(images[i]))
-        results = self.rec.predict([images[i] for i in order], batch_size=REC_BATCH)
-        out: list[tuple[str, float]] = [("", 0.0)] * len(images)
-        for i, res in zip(order, results):
-            out[i] = (str(res["rec_text"]), float(res["rec_score"]))
-        return out
+        results = self.rec.predict(images, batch_size=REC_BATCH)
+        return [(str(res["rec_text"]), float(res["rec_score"])) for res in results]
 
 
 # Packing short crops into one line for the recogniser (see Engine.recognize).
