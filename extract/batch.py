@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,8 @@ import polars as pl
 
 from extract.audit import Rules, audit_directory
 from extract.dataset import read_dataset, to_frames, write_dataset
-from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES, process_document
+from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES
+from extract.executor import ExecutorConfig, Job, LocalExecutor
 from extract.files import file_sha256
 from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
@@ -29,6 +29,7 @@ class IngestConfig:
     workers: int = os.cpu_count() or 1
     settings: Settings = DEFAULT_SETTINGS  # settings.ocr: the --ocr mode and --dpi
     rules: Rules | None = None  # audit rules; None: the defaults
+    timeout_s: float = ExecutorConfig().timeout_s  # per document
 
 
 @dataclass
@@ -65,21 +66,6 @@ def find_inputs(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def _process(args: tuple[Path, str, str, IngestConfig]) -> DocumentResult:
-    path, shown, doc_id, config = args
-    return process_document(path, shown, config.settings, doc_id=doc_id)
-
-
-def _run(jobs: list[tuple[Path, str, str, IngestConfig]], workers: int) -> Iterator[DocumentResult]:
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(_process, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(_process, job) for job in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
-
-
 def ingest(
     paths: Iterable[Path],
     out: Path,
@@ -90,7 +76,7 @@ def ingest(
     summary = IngestSummary()
     existing = read_dataset(out)
     done = set(existing["documents"]["doc_id"].to_list())
-    jobs = []
+    jobs: list[Job] = []
     for path, shown in find_inputs(paths):
         summary.files += 1
         doc_id = file_sha256(path)
@@ -98,10 +84,11 @@ def ingest(
             summary.skipped += 1
             continue
         done.add(doc_id)  # a byte-identical copy later in the batch is the same document
-        jobs.append((path, shown, doc_id, config))
+        jobs.append(Job(path, shown, doc_id))
 
     new: list[DocumentResult] = []
-    for res in _run(jobs, config.workers):
+    executor = LocalExecutor(config.settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s))
+    for res in executor.run(jobs):
         new.append(res)
         summary.add(res)
         if on_result:

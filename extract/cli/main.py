@@ -70,6 +70,7 @@ def ingest_cmd(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = IngestConfig().workers,
     ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
     dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds one document may take before it is recorded as failed.")] = IngestConfig().timeout_s,
     rules: RulesOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
@@ -83,7 +84,7 @@ def ingest_cmd(
     except OSError as exc:
         _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
     settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi))
-    config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules))
+    config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules), timeout_s=timeout)
 
     def progress(res) -> None:
         if not quiet:
