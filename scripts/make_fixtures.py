@@ -30,7 +30,6 @@ import dataclasses
 import json
 import sys
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 

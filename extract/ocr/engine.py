@@ -107,7 +107,6 @@ def _line_width(crop: np.ndarray) -> float:
 
 @cache
 def _separator() -> np.ndarray:
-    import cv2
 
     import io
 

@@ -85,8 +85,6 @@ def upright(engine: Engine, pixels: np.ndarray, boxes: list[Rect]) -> tuple[int,
 
 # Beside a dash's stroke, blobs up to this share of its size are specks, not characters.
 DASH_SPECK_SHARE = 0.2
-# What the recogniser makes of a printed dash: all of them mean "no value".
-DASH_READINGS = frozenset("-—–一_~－")
 
 
 def is_dash(ink: np.ndarray, max_width_share: float = 0.6) -> bool:

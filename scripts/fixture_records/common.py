@@ -116,21 +116,22 @@ def fund_block(
     return [total] + out
 
 
-def total_score(fund_lines, indicators) -> str:
-    """funds 得分 + Σ indicator 得分, printed with 2 decimals."""
-    s = Decimal(fund_lines[0][2][5])
+def _total(fund_lines, indicators, cell: int, key: str) -> str:
+    s = Decimal(fund_lines[0][2][cell])
     for ind in indicators:
         if not ind.get("blank"):
-            s += Decimal(ind["score"])
+            s += Decimal(ind[key])
     return fmt(s)
+
+
+def total_score(fund_lines, indicators) -> str:
+    """funds 得分 + Σ indicator 得分, printed with 2 decimals."""
+    return _total(fund_lines, indicators, 5, "score")
 
 
 def total_weight(fund_lines, indicators) -> str:
-    s = Decimal(fund_lines[0][2][3])
-    for ind in indicators:
-        if not ind.get("blank"):
-            s += Decimal(ind["weight"])
-    return fmt(s)
+    """funds 分值 + Σ indicator 分值, printed with 2 decimals."""
+    return _total(fund_lines, indicators, 3, "weight")
 
 
 # Label sets ---------------------------------------------------------------
