@@ -20,8 +20,6 @@ from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
 
 INPUT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
-# Rewrite the tables after this many new documents, so a long run loses little if killed.
-CHECKPOINT_EVERY = 200
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,8 @@ class IngestConfig:
     settings: Settings = DEFAULT_SETTINGS  # settings.ocr: the --ocr mode and --dpi
     rules: Rules | None = None  # audit rules; None: the defaults
     timeout_s: float = ExecutorConfig().timeout_s  # per document
+    # Rewrite the tables after this many new documents, so a killed run loses little.
+    checkpoint_every: int = int(os.environ.get("JIXIAO_CHECKPOINT_EVERY", 200))
 
 
 @dataclass
@@ -93,7 +93,7 @@ def ingest(
         summary.add(res)
         if on_result:
             on_result(res)
-        if len(new) % CHECKPOINT_EVERY == 0:
+        if len(new) % config.checkpoint_every == 0:
             _save(out, existing, new)
     _save(out, existing, new)
     summary.findings = audit_directory(out, config.rules)

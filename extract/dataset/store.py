@@ -45,5 +45,7 @@ def read_dataset(out: Path) -> dict[str, pl.DataFrame]:
 def write_dataset(out: Path, frames: dict[str, pl.DataFrame]) -> None:
     """Forms first, documents last: a document listed as done always has its forms written."""
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*.parquet.*.tmp"):  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
     for name in ("forms", "fund_lines", "indicators", "documents"):
         write_table(out, name, frames[name])
