@@ -75,16 +75,21 @@ def ingest(
     started = time.perf_counter()
     summary = IngestSummary()
     existing = read_dataset(out)
-    done = set(existing["documents"]["doc_id"].to_list())
+    docs = existing["documents"]
+    recorded = set(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
+    first_path = dict(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
     jobs: list[Job] = []
+    copies: list[tuple[str, str]] = []  # (doc_id, path) of byte-identical copies
     for path, shown in find_inputs(paths):
         summary.files += 1
         doc_id = file_sha256(path)
-        if doc_id in done:
+        if (doc_id, shown) in recorded:
             summary.skipped += 1
-            continue
-        done.add(doc_id)  # a byte-identical copy later in the batch is the same document
-        jobs.append(Job(path, shown, doc_id))
+        elif doc_id in first_path:
+            copies.append((doc_id, shown))  # the same document again: read once, every path recorded
+        else:
+            first_path[doc_id] = shown
+            jobs.append(Job(path, shown, doc_id))
 
     new: list[DocumentResult] = []
     executor = LocalExecutor(config.settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s))
@@ -95,10 +100,25 @@ def ingest(
             on_result(res)
         if len(new) % config.checkpoint_every == 0:
             _save(out, existing, new)
+    new += _copies(copies, first_path, new, docs)
+    summary.skipped += len(copies)
     _save(out, existing, new)
     summary.findings = audit_directory(out, config.rules)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _copies(copies, first_path, new: list[DocumentResult], docs: pl.DataFrame) -> list[DocumentResult]:
+    """documents rows for byte-identical copies, pointing at the first path read."""
+    originals = {r.doc_id: (r.pages, r.status, r.error, r.method, len(r.forms)) for r in new}
+    for row in docs.iter_rows(named=True):
+        originals.setdefault(row["doc_id"], (row["pages"], row["status"], row["error"], row["method"], row["forms"]))
+    rows = []
+    for doc_id, shown in copies:
+        pages, status, error, method, forms = originals[doc_id]
+        rows.append(DocumentResult(doc_id=doc_id, path=shown, pages=pages, status=status, error=error, method=method,
+                                   form_count=forms, duplicate_of=first_path[doc_id]))
+    return rows
 
 
 def _save(out: Path, existing: dict[str, pl.DataFrame], new: list[DocumentResult]) -> None:

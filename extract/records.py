@@ -99,3 +99,7 @@ class DocumentResult:
     method: str | None = None
     seconds: float = 0.0
     forms: list[Form] = field(default_factory=list)
+    # A byte-identical copy of a file read under another path: not read again; its row
+    # names that path and repeats its counts (its forms are the first path's).
+    duplicate_of: str | None = None
+    form_count: int | None = None

@@ -128,3 +128,22 @@ def test_a_run_killed_between_two_writes_leaves_no_duplicate(tmp_path, fixtures_
     assert runner.invoke(app, ["ingest", str(src), "--out", str(out), "-q", "--workers", "1"]).exit_code == 0
     for name, frame in whole.items():
         assert pl.read_parquet(out / f"{name}.parquet").equals(frame), name
+
+
+def test_byte_identical_files_are_read_once_and_every_path_recorded(tmp_path, fixtures_dir):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    shutil.copy(fixtures_dir / "text" / "two_forms_one_page.pdf", src / "a.pdf")
+    shutil.copy(fixtures_dir / "text" / "two_forms_one_page.pdf", src / "sub" / "b.pdf")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(src), "--out", str(out), "-q", "--workers", "1"]).exit_code == 0
+    docs = pl.read_parquet(out / "documents.parquet").sort("path")
+    assert docs["path"].to_list() == ["a.pdf", "sub/b.pdf"]
+    assert docs["doc_id"].n_unique() == 1
+    assert docs["forms"].to_list() == [2, 2] and docs["duplicate_of"].to_list() == [None, "a.pdf"]
+    assert pl.read_parquet(out / "forms.parquet").height == 2  # the forms once
+    shutil.copy(fixtures_dir / "text" / "two_forms_one_page.pdf", src / "c.pdf")  # a later run, a third copy
+    assert runner.invoke(app, ["ingest", str(src), "--out", str(out), "-q", "--workers", "1"]).exit_code == 0
+    docs = pl.read_parquet(out / "documents.parquet").sort("path")
+    assert docs["path"].to_list() == ["a.pdf", "c.pdf", "sub/b.pdf"]
+    assert pl.read_parquet(out / "forms.parquet").height == 2

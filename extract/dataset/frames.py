@@ -19,7 +19,8 @@ def to_frames(results: list[DocumentResult]) -> dict[str, pl.DataFrame]:
     for res in results:
         docs.append(
             dict(doc_id=res.doc_id, path=res.path, pages=res.pages, status=res.status, error=res.error,
-                 forms=len(res.forms), method=res.method, seconds=res.seconds)
+                 forms=len(res.forms) if res.form_count is None else res.form_count, method=res.method,
+                 seconds=res.seconds, duplicate_of=res.duplicate_of)
         )
         for form in res.forms:
             form_id = f"{res.doc_id}:{form.form_index}"

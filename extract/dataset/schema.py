@@ -7,6 +7,8 @@ import polars as pl
 DOCUMENTS = {
     "doc_id": pl.String, "path": pl.String, "pages": pl.Int32, "status": pl.String,
     "error": pl.String, "forms": pl.Int32, "method": pl.String, "seconds": pl.Float64,
+    # Added to the contract: for a byte-identical copy, the path under which it was read.
+    "duplicate_of": pl.String,
 }
 FORMS = {
     "form_id": pl.String, "doc_id": pl.String, "path": pl.String, "form_index": pl.Int32,

@@ -34,7 +34,7 @@ def read_dataset(out: Path) -> dict[str, pl.DataFrame]:
     is done, so rows of a document it does not list (a run killed between two writes) are
     dropped here and that document is simply read again by the next run."""
     tables = {name: read_table(out, name) for name in TABLES}
-    docs = tables["documents"].select("doc_id")
+    docs = tables["documents"].select("doc_id").unique()
     tables["forms"] = tables["forms"].join(docs, on="doc_id", how="semi")
     forms = tables["forms"].select("form_id")
     for name in ("fund_lines", "indicators"):
