@@ -13,13 +13,11 @@ import polars as pl
 
 from extract.audit import Rules, audit_directory
 from extract.dataset import read_dataset, to_frames, write_dataset
-from extract.document import IMAGE_SUFFIXES, PDF_SUFFIXES
 from extract.executor import ExecutorConfig, Job, LocalExecutor
-from extract.files import file_sha256
+from extract.inputs import find_inputs
 from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
 
-INPUT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -53,19 +51,6 @@ class IngestSummary:
             self.failures.append((res.path, res.error or ""))
 
 
-def find_inputs(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Every input file under the paths (recursively), with the path to show for it."""
-    found: list[tuple[Path, str]] = []
-    for root in paths:
-        if root.is_file():
-            found.append((root, root.name))
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES:
-                found.append((path, path.relative_to(root).as_posix()))
-    return found
-
-
 def ingest(
     paths: Iterable[Path],
     out: Path,
@@ -80,18 +65,24 @@ def ingest(
     first_path = dict(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
     jobs: list[Job] = []
     copies: list[tuple[str, str]] = []  # (doc_id, path) of byte-identical copies
-    for path, shown in find_inputs(paths):
+    unreadable: list[DocumentResult] = []
+    for inp in find_inputs(paths):
         summary.files += 1
-        doc_id = file_sha256(path)
-        if (doc_id, shown) in recorded:
+        doc_id = inp.sha256()
+        if (doc_id, inp.shown) in recorded:
             summary.skipped += 1
+        elif inp.problem is not None:
+            unreadable.append(DocumentResult(doc_id=doc_id, path=inp.shown, status="failed", error=inp.problem))
         elif doc_id in first_path:
-            copies.append((doc_id, shown))  # the same document again: read once, every path recorded
+            copies.append((doc_id, inp.shown))  # the same document again: read once, every path recorded
         else:
-            first_path[doc_id] = shown
-            jobs.append(Job(path, shown, doc_id))
+            first_path[doc_id] = inp.shown
+            jobs.append(Job(inp.path, inp.shown, doc_id, inp.member))
 
     new: list[DocumentResult] = []
+    for res in unreadable:
+        new.append(res)
+        summary.add(res)
     executor = LocalExecutor(config.settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s))
     for res in executor.run(jobs):
         new.append(res)

@@ -28,6 +28,7 @@ class Job:
     path: Path
     shown: str  # the path recorded in documents.parquet
     doc_id: str
+    member: str | None = None  # a zip member's name: `path` is its archive
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,24 @@ class ExecutorConfig:
 
 
 def process_job(job: Job, settings: Settings) -> DocumentResult:
-    from extract.document import process_document
+    import tempfile
 
-    return process_document(job.path, job.shown, settings, doc_id=job.doc_id)
+    from extract.document import process_document
+    from extract.errors import BadInput
+    from extract.inputs import read_member
+
+    if job.member is None:
+        return process_document(job.path, job.shown, settings, doc_id=job.doc_id)
+    started = time.monotonic()
+    try:
+        data = read_member(job.path, job.member)
+    except BadInput as exc:
+        return _failed(job, str(exc), time.monotonic() - started)
+    # A private temporary name: the member's own name (maybe "../../x.pdf") is never used.
+    with tempfile.NamedTemporaryFile(suffix=Path(job.member).suffix.lower()) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        return process_document(Path(tmp.name), job.shown, settings, doc_id=job.doc_id)
 
 
 def _worker(conn: Connection, work, settings: Settings, docs: int) -> None:

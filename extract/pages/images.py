@@ -12,6 +12,9 @@ import pymupdf
 _SCAN_COVERAGE = 0.85
 # Above this resolution a scan is rendered down: more pixels cost OCR time, not accuracy.
 _MAX_NATIVE_DPI = 320
+# A page image is never larger than this (an A4 page at 400 dpi is 15.5 M pixels); a
+# 12000 × 12000 scan is rendered down to it rather than held at 432 MB.
+MAX_PIXELS = 40_000_000
 
 
 @dataclass
@@ -48,9 +51,13 @@ def page_image(page: pymupdf.Page, dpi: int) -> PageImage:
         bbox = pymupdf.Rect(info["bbox"]) & page.rect
         native_dpi = info["width"] / max(bbox.width, 1) * 72
         axis_aligned = abs(info["transform"][1]) < 1e-3 and abs(info["transform"][2]) < 1e-3
-        if abs(bbox) >= _SCAN_COVERAGE * area and axis_aligned and native_dpi <= _MAX_NATIVE_DPI:
+        small_enough = native_dpi <= _MAX_NATIVE_DPI and info["width"] * info["height"] <= MAX_PIXELS
+        if abs(bbox) >= _SCAN_COVERAGE * area and axis_aligned and small_enough:
             pix = pymupdf.Pixmap(page.parent, info["xref"])
             return PageImage(_to_bgr(pix), scale=page.rect.width / pix.width)
+    area_px = (page.rect.width * dpi / 72) * (page.rect.height * dpi / 72)
+    if area_px > MAX_PIXELS:
+        dpi = int(dpi * (MAX_PIXELS / area_px) ** 0.5)
     pix = page.get_pixmap(dpi=dpi)
     return PageImage(_to_bgr(pix), scale=72.0 / dpi)
 

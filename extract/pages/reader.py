@@ -30,9 +30,9 @@ def open_pdf(path: Path) -> pymupdf.Document:
     if doc.needs_pass:
         doc.close()
         raise EncryptedDocument("encrypted PDF: a password is needed to open it")
-    if doc.is_repaired:
-        # MuPDF rebuilt a broken xref; pages may still read, so go on, but say so upstream.
-        pass
+    if doc.page_count == 0:
+        doc.close()
+        raise EmptyFile("PDF with no pages")
     return doc
 
 
