@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Protocol
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,11 +52,19 @@ class IngestSummary:
             self.failures.append((res.path, res.error or ""))
 
 
+class Progress(Protocol):
+    """What a batch reports as it goes (the CLI draws it; a notebook may pass its own)."""
+
+    def start(self, total: int, skipped: int) -> None: ...
+
+    def advance(self, result: DocumentResult, summary: IngestSummary) -> None: ...
+
+
 def ingest(
     paths: Iterable[Path],
     out: Path,
     config: IngestConfig = IngestConfig(),
-    on_result: Callable[[DocumentResult], None] | None = None,
+    progress: Progress | None = None,
 ) -> IngestSummary:
     started = time.perf_counter()
     summary = IngestSummary()
@@ -79,16 +88,20 @@ def ingest(
             first_path[doc_id] = inp.shown
             jobs.append(Job(inp.path, inp.shown, doc_id, inp.member))
 
+    if progress:
+        progress.start(total=len(jobs) + len(unreadable), skipped=summary.skipped + len(copies))
     new: list[DocumentResult] = []
     for res in unreadable:
         new.append(res)
         summary.add(res)
+        if progress:
+            progress.advance(res, summary)
     executor = LocalExecutor(config.settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s))
     for res in executor.run(jobs):
         new.append(res)
         summary.add(res)
-        if on_result:
-            on_result(res)
+        if progress:
+            progress.advance(res, summary)
         if len(new) % config.checkpoint_every == 0:
             _save(out, existing, new)
     new += _copies(copies, first_path, new, docs)

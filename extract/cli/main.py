@@ -14,7 +14,7 @@ from rich.console import Console
 from extract.audit import RulesError, audit_directory, load_rules
 from extract.batch import IngestConfig, ingest
 from extract.settings import DEFAULT_SETTINGS, OcrSettings
-from extract.cli.render import print_audit_summary, print_document, print_ingest_summary
+from extract.cli.render import BarProgress, LineProgress, print_audit_summary, print_document, print_ingest_summary
 
 app = typer.Typer(
     help="jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data.",
@@ -86,11 +86,13 @@ def ingest_cmd(
     settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi))
     config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules), timeout_s=timeout)
 
-    def progress(res) -> None:
-        if not quiet:
-            _say(f"{res.status:8} {len(res.forms):3} form(s)  {res.path}" + (f"  [{res.error}]" if res.error else ""))
-
-    summary = ingest(paths, out, config, on_result=progress)
+    err = Console(stderr=True)
+    progress = None if quiet else BarProgress(err) if err.is_terminal else LineProgress(_say)
+    try:
+        summary = ingest(paths, out, config, progress=progress)
+    finally:
+        if isinstance(progress, BarProgress):
+            progress.stop()
     print_ingest_summary(Console(), summary, out)
     if strict and summary.failed:
         for path, error in summary.failures:

@@ -76,3 +76,45 @@ def print_audit_summary(console: Console, findings, forms) -> None:
         for row in worst.iter_rows(named=True):
             top.add_row(str(row["errors"]), row["path"] or "", str(row["form_index"]), row["project_name"] or "", row["checks"])
         console.print(top)
+
+
+class LineProgress:
+    """One line per document on stderr: for logs, pipes and CI."""
+
+    def __init__(self, say) -> None:
+        self.say = say
+        self.done = 0
+        self.total = 0
+
+    def start(self, total: int, skipped: int) -> None:
+        self.total = total
+        self.say(f"{total} file(s) to read, {skipped} already done")
+
+    def advance(self, res: DocumentResult, summary: IngestSummary) -> None:
+        self.done += 1
+        note = f"  [{res.error}]" if res.error else ""
+        self.say(f"[{self.done}/{self.total}] {res.status:8} {len(res.forms):3} form(s)  {res.path}{note}")
+
+
+class BarProgress:
+    """A live bar on a terminal: files, forms, failures, rate and time left."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
+            TimeRemainingColumn(), console=console, transient=True,
+        )
+        self.task = None
+
+    def start(self, total: int, skipped: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("ingest", total=total, stats=f"{skipped} already done")
+
+    def advance(self, res: DocumentResult, summary: IngestSummary) -> None:
+        stats = f"{summary.forms} forms · {summary.failed} failed · {summary.needs_review} to review"
+        self.bar.update(self.task, advance=1, stats=stats)
+
+    def stop(self) -> None:
+        self.bar.stop()
