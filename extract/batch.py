@@ -90,23 +90,19 @@ def ingest(
 
     if progress:
         progress.start(total=len(jobs) + len(unreadable), skipped=summary.skipped + len(copies))
-    new: list[DocumentResult] = []
-    for res in unreadable:
-        new.append(res)
-        summary.add(res)
-        if progress:
-            progress.advance(res, summary)
+    store = _Checkpoints(out, existing)
     executor = LocalExecutor(config.settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s))
-    for res in executor.run(jobs):
-        new.append(res)
+    for res in [*unreadable, *executor.run(jobs)]:
+        store.add(res)
         summary.add(res)
         if progress:
             progress.advance(res, summary)
-        if len(new) % config.checkpoint_every == 0:
-            _save(out, existing, new)
-    new += _copies(copies, first_path, new, docs)
+        if len(store.new) % config.checkpoint_every == 0:
+            store.save()
+    for res in _copies(copies, first_path, store.new, docs):
+        store.add(res)
     summary.skipped += len(copies)
-    _save(out, existing, new)
+    store.save(final=True)
     summary.findings = audit_directory(out, config.rules)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -125,7 +121,30 @@ def _copies(copies, first_path, new: list[DocumentResult], docs: pl.DataFrame) -
     return rows
 
 
-def _save(out: Path, existing: dict[str, pl.DataFrame], new: list[DocumentResult]) -> None:
-    frames = to_frames(sorted(new, key=lambda r: r.path))
-    merged = {name: pl.concat([existing[name], frames[name]], how="diagonal_relaxed") for name in frames}
-    write_dataset(out, merged)
+class _Checkpoints:
+    """The dataset as the run goes: what was there, plus this run's results, each converted
+    to rows once (a checkpoint costs the new rows, not the whole run again). The last save
+    orders this run's rows by path, so a dataset does not depend on which worker was first."""
+
+    def __init__(self, out: Path, existing: dict[str, pl.DataFrame]) -> None:
+        self.out = out
+        self.existing = existing
+        self.new: list[DocumentResult] = []
+        self.chunks: dict[str, list[pl.DataFrame]] = {name: [] for name in existing}
+        self.converted = 0
+
+    def add(self, res: DocumentResult) -> None:
+        self.new.append(res)
+
+    def save(self, final: bool = False) -> None:
+        if final:
+            fresh = to_frames(sorted(self.new, key=lambda r: r.path))
+            parts = {name: [frame] for name, frame in fresh.items()}
+        else:
+            for name, frame in to_frames(self.new[self.converted:]).items():
+                self.chunks[name].append(frame)
+            self.converted = len(self.new)
+            parts = self.chunks
+        write_dataset(self.out, {
+            name: pl.concat([self.existing[name], *parts[name]], how="diagonal_relaxed") for name in self.existing
+        })

@@ -2,6 +2,7 @@
 
     python scripts/bench.py [--rounds 5] [FOLDER]      text PDFs (default fixtures/text)
     python scripts/bench.py --scans [FOLDER]           scans (default fixtures/scans)
+    python scripts/bench.py --scale 1000               a 1000-document batch on 2 workers
 
 Text: for every PDF, the whole jixiao extraction (open, read pages, grid, segmentation,
 values) against `page.find_tables(use_layout=False)` alone over the same pages. Rounds
@@ -51,7 +52,13 @@ def main() -> None:
     ap.add_argument("folder", nargs="?", type=Path)
     ap.add_argument("--rounds", type=int, default=5, help="rounds per measure (scans: at most 3)")
     ap.add_argument("--scans", action="store_true", help="benchmark the OCR path on scanned fixtures")
+    ap.add_argument("--scale", type=int, metavar="N", help="ingest N generated text documents on 2 workers")
     args = ap.parse_args()
+    if args.scale:
+        from bench_scale import main as scale_main
+
+        scale_main(args.scale)
+        return
     if args.scans:
         from bench_scans import main as scans_main
 

@@ -147,3 +147,14 @@ def test_byte_identical_files_are_read_once_and_every_path_recorded(tmp_path, fi
     docs = pl.read_parquet(out / "documents.parquet").sort("path")
     assert docs["path"].to_list() == ["a.pdf", "c.pdf", "sub/b.pdf"]
     assert pl.read_parquet(out / "forms.parquet").height == 2
+
+
+def test_progress_is_one_line_per_document_when_not_a_terminal(tmp_path, fixtures_dir):
+    result = runner.invoke(app, ["ingest", str(fixtures_dir / "bad"), "--out", str(tmp_path), "--workers", "1"])
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[0] == "4 file(s) to read, 0 already done"
+    assert sorted(line.split("]", 1)[0] for line in lines[1:]) == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert "failed" in lines[1]
+    quiet = runner.invoke(app, ["ingest", str(fixtures_dir / "bad"), "--out", str(tmp_path / "q"), "-q"])
+    assert quiet.stderr == ""

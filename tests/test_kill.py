@@ -14,14 +14,15 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 TABLES = ("documents", "forms", "fund_lines", "indicators")
+N_DOCS = 48
 INGEST = [sys.executable, "-c", "import sys; from extract.cli.main import app; sys.exit(app())"]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """24 distinct documents (the seed with different metadata, so different bytes)."""
+    """48 distinct documents (the seed with different metadata, so different bytes)."""
     root = tmp_path_factory.mktemp("kill-corpus")
-    for i in range(24):
+    for i in range(N_DOCS):
         with pymupdf.open(FIXTURES / "text" / "seed_hongqiao.pdf") as doc:
             doc.set_metadata({"title": f"copy {i}"})
             doc.save(root / f"doc{i:02}.pdf")
@@ -54,12 +55,11 @@ def test_sigkill_midway_then_rerun_equals_an_uninterrupted_run(corpus, tmp_path)
     proc = _ingest(corpus, killed)
     deadline = time.monotonic() + 120
     while not (killed / "documents.parquet").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: the CLI and its workers
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # at the first checkpoint: the CLI and its workers
     proc.wait(timeout=30)
     partial = pl.read_parquet(killed / "documents.parquet")
-    assert 0 < partial.height < 24, "the kill should land mid-way"
+    assert 0 < partial.height < N_DOCS, "the kill should land mid-way"
 
     assert _ingest(corpus, killed).wait(timeout=300) == 0
     got = _tables(killed)
