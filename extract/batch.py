@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Iterable
 from typing import Protocol
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -91,7 +91,11 @@ def ingest(
     if progress:
         progress.start(total=len(jobs) + len(unreadable), skipped=summary.skipped + len(copies))
     store = _Checkpoints(out, existing)
-    executor = LocalExecutor(config.settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s))
+    workers = max(1, min(config.workers, len(jobs)))
+    settings = config.settings
+    if settings.ocr.threads is None:  # share the cores among the workers' OCR engines
+        settings = replace(settings, ocr=replace(settings.ocr, threads=max(1, (os.cpu_count() or 1) // workers)))
+    executor = LocalExecutor(settings, ExecutorConfig(workers=workers, timeout_s=config.timeout_s))
     for res in [*unreadable, *executor.run(jobs)]:
         store.add(res)
         summary.add(res)

@@ -51,6 +51,10 @@ class OcrSettings:
     # Render resolution for pages that are not a single scan image. 200 dpi puts 10 pt text
     # at ~28 px, well inside what PP-OCRv4 reads best (48 px lines after its resize).
     dpi: int = 200
+    # ONNX Runtime threads per OCR engine; None: all cores. A batch sets cores ÷ workers, so
+    # that two workers on two cores do not each start two threads (measured: 2 workers × 2
+    # threads was slower than 1 worker).
+    threads: int | None = None
 
 
 @dataclass(frozen=True)

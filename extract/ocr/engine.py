@@ -33,7 +33,7 @@ class Detection:
 
 
 class Engine:
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         # Without this, importing paddleocr probes model hosts this machine cannot reach (~3 s).
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         try:
@@ -41,7 +41,9 @@ class Engine:
         except ImportError as exc:
             raise OcrUnavailable(f"PaddleOCR is not installed; {INSTALL_HINT}") from exc
         dirs = model_dirs()
-        common = dict(engine="onnxruntime")
+        common: dict = dict(engine="onnxruntime")
+        if threads:
+            common["engine_config"] = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
         self.det = TextDetection(model_name=dirs["det"].name, model_dir=str(dirs["det"].path), **common)
         self.rec = TextRecognition(model_name=dirs["rec"].name, model_dir=str(dirs["rec"].path), **common)
 
@@ -133,6 +135,6 @@ def _pack(crops: list[np.ndarray]) -> np.ndarray:
 
 
 @cache
-def get_engine() -> Engine:
+def get_engine(threads: int | None = None) -> Engine:
     """The process's engine (one per worker)."""
-    return Engine()
+    return Engine(threads)

@@ -170,7 +170,7 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
 
 
 def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
-    engine = get_engine()
+    engine = get_engine(settings.ocr.threads)
     # A red seal is neither text nor rule; where it covers black ink, the ink stays black.
     pixels = remove_red(image.pixels)
     # Level first (rules are level in any quarter turn), then find text once and turn upright.
