@@ -12,7 +12,7 @@ from extract.grid.cells import find_grids
 from extract.grid.lines import snap_segments
 from extract.grid.pixels import ink_mask, pixel_segments
 from extract.grid.text import assign_words, free_lines
-from extract.ocr.convert import FONT_SHARE_OF_BOX, quad_to_rect, split_at_rules, to_words
+from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, quad_to_rect, split_at_rules, to_words
 from extract.ocr.engine import Engine, get_engine
 from extract.pages.images import (
     PageImage, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
@@ -45,9 +45,6 @@ def _dilate(mask: np.ndarray, px: int) -> np.ndarray:
 def _crop(pixels: np.ndarray, rect) -> np.ndarray:
     x0, y0, x1, y1 = (int(round(v)) for v in rect)
     return pixels[max(0, y0):max(y0 + 1, y1), max(0, x0):max(x0 + 1, x1)]
-
-
-Rect = tuple[float, float, float, float]
 
 
 def _boxes(engine: Engine, pixels: np.ndarray) -> list[Rect]:
