@@ -152,21 +152,8 @@ SHANGHAI = {
     "grade": "评分等级",
 }
 
-NATIONAL = {
-    "project_name": "项目名称",
-    "department": "主管部门",
-    "implementing_unit": "实施单位",
-    "fund_header": ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-    "goals": "年度总体目标",
-    "goal_planned": "预期目标",
-    "goal_actual": "实际完成情况",
-    "ind": {
-        "l1": "一级指标", "l2": "二级指标", "l3": "三级指标", "target": "年度指标值",
-        "actual": "实际完成值", "weight": "分值", "score": "得分", "note": "偏差原因分析及改进措施",
-    },
-    "total": "总分",
-    "grade": "评分等级",
-}
+# The national template's labels: the Shanghai printing's, but 分值 and a bare 执行率.
+NATIONAL = {**SHANGHAI, "fund_header": ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]}
 
 
 def labels(base: dict, **ind_overrides) -> dict:
