@@ -31,11 +31,6 @@ class Rules:
     low_confidence: float
     epsilon: float
 
-    def grade_for(self, score: float) -> str:
-        for grade, bound in self.grades:
-            if score >= bound:
-                return grade
-        return self.grades[-1][0]
 
 
 def _merge(base: dict, override: dict, where: str = "") -> dict:

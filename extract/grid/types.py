@@ -56,10 +56,6 @@ class Cell:
     def confidence(self) -> float:
         return min((ln.confidence for ln in self.lines), default=1.0)
 
-    @property
-    def last_row(self) -> int:
-        return self.row + self.rowspan - 1
-
 
 @dataclass
 class Grid:
