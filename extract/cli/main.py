@@ -130,3 +130,71 @@ def show_cmd(
         _say(f"jixiao: {file}: {res.error}")
         raise typer.Exit(1)
     print_document(Console(), res, form)
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class Labels(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+class StatsBy(str, Enum):
+    department = "department"
+    year = "year"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")]
+
+
+def _need_dataset(directory: Path) -> None:
+    if not (directory / "forms.parquet").exists():
+        _fail_usage(f"{directory}: no dataset here (forms.parquet missing); run jixiao ingest first")
+
+
+@app.command("export")
+def export_cmd(
+    directory: DatasetArgument,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx: one workbook, a sheet per table; csv: a file per table (UTF-8 with BOM).")] = ExportFormat.xlsx,
+    labels: Annotated[Labels, typer.Option(help="Column headers: en = column names, zh = the forms' own Chinese.")] = Labels.en,
+    out: Annotated[Path | None, typer.Option("--out", help="Workbook file (xlsx) or folder (csv); default DIR/jixiao.xlsx or DIR/csv/.")] = None,
+) -> None:
+    """Write the tables (findings included) for people who use spreadsheets."""
+    from extract.dataset.export import default_output, export_dataset
+
+    _need_dataset(directory)
+    try:
+        written = export_dataset(directory, fmt.value, labels.value, out)
+    except OSError as exc:
+        _fail_usage(f"cannot write to {out or default_output(directory, fmt.value)}: {exc.strerror or exc}")
+    for path in written:
+        _say(f"wrote {path}")
+
+
+@app.command("stats")
+def stats_cmd(
+    directory: DatasetArgument,
+    by: Annotated[StatsBy, typer.Option(help="Group the forms per department and year, or per year.")] = StatsBy.department,
+    fmt: Annotated[StatsFormat, typer.Option("--format", help="table (terminal), csv (the per-group table) or json (everything).")] = StatsFormat.table,
+    rules: RulesOption = None,
+) -> None:
+    """Cross-project aggregates: scores, execution, full marks, findings per department or year."""
+    from extract.cli.render_stats import print_stats, stats_csv, stats_json
+    from extract.dataset.stats import load_stats_input, stats_report
+
+    _need_dataset(directory)
+    tables, findings = load_stats_input(directory)
+    report = stats_report(tables, findings, ("department", "year") if by == StatsBy.department else ("year",), _rules(rules))
+    if fmt == StatsFormat.table:
+        print_stats(Console(), report)
+    else:
+        typer.echo(stats_csv(report) if fmt == StatsFormat.csv else stats_json(report), nl=fmt == StatsFormat.json)

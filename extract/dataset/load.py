@@ -1,0 +1,30 @@
+"""Every table of a dataset directory, the audit's findings included: what export and stats read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from extract.dataset.schema import TABLES
+from extract.dataset.store import read_dataset, table_path
+
+# The order people meet the tables in (sheets of the workbook); tables added later follow.
+TABLE_ORDER = ("documents", "forms", "fund_lines", "indicators", "findings")
+
+
+def is_dataset(directory: Path) -> bool:
+    return table_path(directory, "forms").exists()
+
+
+def load_tables(directory: Path) -> dict[str, pl.DataFrame]:
+    """The tables whose parquet file is in `directory` (consistent, as `read_dataset` reads
+    them) plus findings.parquet when the audit has run, in TABLE_ORDER then the others."""
+    tables = {name: frame for name, frame in read_dataset(directory).items()
+              if table_path(directory, name).exists()}
+    findings = table_path(directory, "findings")
+    if "findings" not in tables and findings.exists():
+        tables["findings"] = pl.read_parquet(findings)
+    known = [name for name in TABLE_ORDER if name in tables]
+    others = [name for name in (*TABLES, *tables) if name in tables and name not in known]
+    return {name: tables[name] for name in dict.fromkeys([*known, *others])}
