@@ -96,7 +96,10 @@ def ingest(
     if settings.ocr.threads is None:  # share the cores among the workers' OCR engines
         settings = replace(settings, ocr=replace(settings.ocr, threads=max(1, (os.cpu_count() or 1) // workers)))
     executor = LocalExecutor(settings, ExecutorConfig(workers=workers, timeout_s=config.timeout_s))
+    sources = {job.doc_id: job for job in jobs}
     for res in [*unreadable, *executor.run(jobs)]:
+        if (job := sources.get(res.doc_id)) is not None:
+            res.source, res.member = str(job.path.resolve()), job.member
         store.add(res)
         summary.add(res)
         if progress:

@@ -15,7 +15,7 @@ from extract.files import file_sha256
 from extract.grid import PageLayout, recover_layout
 from extract.pages import Page, open_pdf, read_pdf_page
 from extract.pages.images import page_image
-from extract.records import DocumentResult, Form
+from extract.records import DocumentResult, Form, PageFrame
 from extract.segment import load_lexicon, segment_layouts
 from extract.settings import DEFAULT_SETTINGS, Settings
 from extract.values.form import to_form
@@ -44,6 +44,11 @@ class ReadPages:
     ocr_pages: list[int]  # pages read by OCR
     unread: list[int]  # pages that needed OCR but were not read (--ocr never)
     damage: str | None  # set when the reader had to repair the file
+
+    @property
+    def frames(self) -> list[PageFrame]:
+        return [PageFrame(p.number, p.method, p.width, p.height, p.turns, p.skew, p.dpi)
+                for p in (layout.page for layout in self.layouts)]
 
     @property
     def method(self) -> str | None:
@@ -151,14 +156,19 @@ def flag_arithmetic_doubts(forms: list[Form]) -> None:
             form.review_reasons.append("arithmetic does not add up, a misreading is possible: " + ", ".join(checks))
 
 
-def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None) -> DocumentResult:
-    """Extract one file; never raises for anything the file does."""
+def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None,
+                     layouts: list[PageLayout] | None = None) -> DocumentResult:
+    """Extract one file; never raises for anything the file does. Pass a list as `layouts`
+    to receive the pages' recovered layouts (for overlays)."""
     started = time.perf_counter()
     result = DocumentResult(doc_id=doc_id or "", path=shown_path)
     try:
         result.doc_id = result.doc_id or file_sha256(path)
         forms, pages = extract_forms(path, settings)
         result.forms, result.pages = forms, pages.page_count
+        result.frames = pages.frames
+        if layouts is not None:
+            layouts.extend(pages.layouts)
         result.method = pages.method
         result.status = "ok" if forms else "no_form"
         notes = [pages.damage] if pages.damage else []

@@ -50,6 +50,27 @@ class Indicator:
     page: int  # 1-based page where the row starts
     confidence: float = 1.0
     decimals: dict[str, int] = field(default_factory=dict)  # added: printed precision of weight/score
+    # Added for regional variants: the 分值 a first-level label declares ("产出指标(50分)"),
+    # and which goal block the row belongs to (1, 2 … where a form has several, as Hubei's).
+    level1_weight: float | None = None
+    goal_index: int | None = None
+
+
+@dataclass
+class FieldBox:
+    """Where a mapped field was printed: its cell, in the points of its page's layout frame
+    (see PageFrame), and the extent of the text read in it."""
+
+    subject: str  # form | fund_lines[i] | indicators[i]
+    field: str  # the dataset column the cell fills
+    block: str  # header | funds | goals | indicators | total
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text_bbox: tuple[float, float, float, float] | None
+    confidence: float
 
 
 @dataclass
@@ -85,6 +106,24 @@ class Form:
     indicators: list[Indicator] = field(default_factory=list)
     # Why needs_review is set, one short phrase each (not in the contract's tables; kept for `show`).
     review_reasons: list[str] = field(default_factory=list)
+    # Added: header labels no lexicon entry knows (a variant to add to the lexicon).
+    unmapped_labels: list[str] = field(default_factory=list)
+    # Where each field was printed (boxes.parquet; overlays and report crops).
+    boxes: list[FieldBox] = field(default_factory=list)
+
+
+@dataclass
+class PageFrame:
+    """How a read page's coordinates relate to the file's page: text pages use the PDF's
+    unrotated page space; a scan's layout lives on its upright, deskewed image."""
+
+    page: int
+    method: str  # text | ocr
+    width: float
+    height: float
+    turns: int = 0  # quarter turns counter-clockwise applied to the scan
+    skew: float = 0.0  # degrees of rotation removed by deskewing
+    dpi: float | None = None  # the scan's resolution
 
 
 @dataclass
@@ -103,3 +142,8 @@ class DocumentResult:
     # names that path and repeats its counts (its forms are the first path's).
     duplicate_of: str | None = None
     form_count: int | None = None
+    # Added: the file on disk (for a zip member: its archive and the member's name), and the
+    # frames of the pages read, so a report can show the page behind a number.
+    source: str | None = None
+    member: str | None = None
+    frames: list[PageFrame] = field(default_factory=list)

@@ -121,15 +121,30 @@ def audit_cmd(
 def show_cmd(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One PDF.")],
     form: Annotated[int | None, typer.Option("--form", min=0, help="Only this form (0-based).")] = None,
+    overlay: Annotated[Path | None, typer.Option(
+        "--overlay", dir_okay=False, help="Write a PNG of the form pages: grid, fields coloured by block, doubts marked.")] = None,
+    dpi: Annotated[int, typer.Option(min=36, max=300, help="Overlay resolution.")] = 110,
 ) -> None:
-    """Print one document's extracted forms as tables."""
+    """Print one document's extracted forms as tables (and draw them over the pages)."""
     from extract.document import process_document
 
-    res = process_document(file, file.name)
+    layouts: list = []
+    res = process_document(file, file.name, layouts=layouts)
     if res.status == "failed":
         _say(f"jixiao: {file}: {res.error}")
         raise typer.Exit(1)
+    if form is not None and not any(f.form_index == form for f in res.forms):
+        _fail_usage(f"{file}: no form {form} (the document has {len(res.forms)})")
     print_document(Console(), res, form)
+    if overlay is not None:
+        from extract.report import draw_overlay
+
+        drawn = draw_overlay(file, res, layouts, form, dpi)
+        try:
+            overlay.write_bytes(drawn.png)
+        except OSError as exc:
+            _fail_usage(f"cannot write {overlay}: {exc.strerror or exc}")
+        _say(f"overlay: pages {', '.join(map(str, drawn.pages)) or 'none'}, {len(drawn.fields)} field box(es) → {overlay}")
 
 
 class ExportFormat(str, Enum):

@@ -9,6 +9,9 @@ DOCUMENTS = {
     "error": pl.String, "forms": pl.Int32, "method": pl.String, "seconds": pl.Float64,
     # Added to the contract: for a byte-identical copy, the path under which it was read.
     "duplicate_of": pl.String,
+    # Added: the file read, as an absolute path (for a zip member: the archive, and the
+    # member's name), so a report can show the pages behind the numbers.
+    "source": pl.String, "member": pl.String,
 }
 FORMS = {
     "form_id": pl.String, "doc_id": pl.String, "path": pl.String, "form_index": pl.Int32,
@@ -23,6 +26,8 @@ FORMS = {
     "decimals": pl.Struct({"total_weight": pl.Int8, "total_score": pl.Int8}),
     # Added to the contract: why a form needs review, "; "-joined.
     "review_reasons": pl.String,
+    # Added: header labels no lexicon entry knows (finding form.unmapped_labels).
+    "unmapped_labels": pl.List(pl.String),
 }
 FUND_LINES = {
     "form_id": pl.String, "line_index": pl.Int32, "line": pl.String, "label": pl.String,
@@ -40,6 +45,22 @@ INDICATORS = {
     "target_value": pl.Float64, "actual_value": pl.Float64, "target_unit": pl.String,
     "actual_unit": pl.String, "page": pl.Int32, "confidence": pl.Float64,
     "decimals": pl.Struct({"weight": pl.Int8, "score": pl.Int8}),  # added: printed precision
+    # Added for regional variants: the 分值 a first-level label declares ("产出指标(50分)"),
+    # and the goal block of the row (Hubei's 年度绩效目标1/2).
+    "level1_weight": pl.Float64, "goal_index": pl.Int32,
+}
+# Added: where each mapped field was printed, in its page's layout frame (PAGES), in points.
+BOXES = {
+    "form_id": pl.String, "subject": pl.String, "field": pl.String, "block": pl.String,
+    "page": pl.Int32, "x0": pl.Float64, "y0": pl.Float64, "x1": pl.Float64, "y1": pl.Float64,
+    "text_x0": pl.Float64, "text_y0": pl.Float64, "text_x1": pl.Float64, "text_y1": pl.Float64,
+    "confidence": pl.Float64,
+}
+# Added: the frame of each page read: text pages in the PDF's unrotated space, scans on
+# their upright, deskewed image (quarter turns counter-clockwise, then skew degrees).
+PAGES = {
+    "doc_id": pl.String, "page": pl.Int32, "method": pl.String, "width": pl.Float64,
+    "height": pl.Float64, "turns": pl.Int8, "skew": pl.Float64, "dpi": pl.Float64,
 }
 
 TABLES: dict[str, dict[str, pl.DataType]] = {
@@ -47,4 +68,6 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     "forms": FORMS,
     "fund_lines": FUND_LINES,
     "indicators": INDICATORS,
+    "boxes": BOXES,
+    "pages": PAGES,
 }

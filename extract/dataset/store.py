@@ -36,8 +36,9 @@ def read_dataset(out: Path) -> dict[str, pl.DataFrame]:
     tables = {name: read_table(out, name) for name in TABLES}
     docs = tables["documents"].select("doc_id").unique()
     tables["forms"] = tables["forms"].join(docs, on="doc_id", how="semi")
+    tables["pages"] = tables["pages"].join(docs, on="doc_id", how="semi")
     forms = tables["forms"].select("form_id")
-    for name in ("fund_lines", "indicators"):
+    for name in ("fund_lines", "indicators", "boxes"):
         tables[name] = tables[name].join(forms, on="form_id", how="semi")
     return tables
 
@@ -47,5 +48,5 @@ def write_dataset(out: Path, frames: dict[str, pl.DataFrame]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".*.parquet.*.tmp"):  # left by a run killed while writing
         stale.unlink(missing_ok=True)
-    for name in ("forms", "fund_lines", "indicators", "documents"):
+    for name in ("forms", "fund_lines", "indicators", "boxes", "pages", "documents"):
         write_table(out, name, frames[name])

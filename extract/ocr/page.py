@@ -15,7 +15,7 @@ from extract.grid.text import assign_words, free_lines
 from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, quad_to_rect, split_at_rules, to_words
 from extract.ocr.engine import Engine, get_engine
 from extract.pages.images import (
-    PageImage, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
+    MIN_SKEW_DEGREES, PageImage, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
 from extract.pages.types import Page, Word
 from extract.settings import Settings
@@ -172,7 +172,7 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     pixels = remove_red(image.pixels)
     # Level first (rules are level in any quarter turn), then find text once and turn upright.
     image.skew = skew_angle(grey(pixels))
-    if abs(image.skew) >= 0.05:
+    if abs(image.skew) >= MIN_SKEW_DEGREES:
         pixels = rotate(pixels, image.skew)
     image.turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))
     g = grey(pixels)
@@ -205,6 +205,7 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     settle_dashes(grids, ink, scale)
     doubt_unread_ink(grids, ink, rects, scale)
     words = [word for grid in grids for cell in grid.cells for word in cell.words] + outside
-    page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments)
+    page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments,
+                turns=image.turns, skew=image.skew, dpi=image.dpi)
     outside = assign_words(grids, words, settings.text)  # again: lines of the settled cells
     return PageLayout(page, hlines, vlines, grids, free_lines(outside, settings.text))

@@ -79,6 +79,17 @@ def remove_red(pixels: np.ndarray, margin: int = 25, min_red: int = 170) -> np.n
     return out
 
 
+# A skew below this (degrees) is left alone: rotating costs more than it brings.
+MIN_SKEW_DEGREES = 0.05
+
+
+def in_layout_frame(pixels: np.ndarray, skew: float, turns: int) -> np.ndarray:
+    """A scan as its layout sees it: deskewed, then turned upright (as ocr_layout does)."""
+    if abs(skew) >= MIN_SKEW_DEGREES:
+        pixels = rotate(pixels, skew)
+    return np.ascontiguousarray(np.rot90(pixels, turns)) if turns % 4 else pixels
+
+
 def rotate(pixels: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate about the centre, keeping the size, filling with white."""
     import cv2

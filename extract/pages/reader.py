@@ -41,8 +41,8 @@ def read_pdf_page(page: pymupdf.Page, settings: GridSettings = GridSettings()) -
     segments, curves = _ruling_segments(page, settings)
     return Page(
         number=page.number + 1,
-        width=page.rect.width,
-        height=page.rect.height,
+        width=page.cropbox.width,  # unrotated, as the coordinates are
+        height=page.cropbox.height,
         method="text",
         words=_characters(page),
         segments=segments,

@@ -52,3 +52,7 @@ class Page:
     words: list[Word] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     curves: int = 0  # Bézier segments drawn (many, with no characters: text drawn as outlines)
+    # A scan's coordinates are those of its upright, deskewed image (see PageFrame).
+    turns: int = 0
+    skew: float = 0.0
+    dpi: float | None = None

@@ -14,15 +14,21 @@ class Field:
     text: str
     confidence: float
     page: int
-    bbox: tuple[float, float, float, float]
+    bbox: tuple[float, float, float, float]  # the cell
+    text_bbox: tuple[float, float, float, float] | None = None  # the words read in it
 
     @classmethod
     def of(cls, cell: Cell, page: int) -> "Field":
-        return cls(cell.text, cell.confidence, page, (cell.x0, cell.y0, cell.x1, cell.y1))
+        words = [w for w in cell.words if not w.text.isspace()]
+        ink = (min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words),
+               max(w.y1 for w in words)) if words else None
+        return cls(cell.text, cell.confidence, page, (cell.x0, cell.y0, cell.x1, cell.y1), ink)
 
     def joined(self, other: "Field", sep: str = "") -> "Field":
-        """This text continued by another fragment (a row or cell cut by a page break)."""
-        return Field(self.text + sep + other.text, min(self.confidence, other.confidence), self.page, self.bbox)
+        """This text continued by another fragment (a row or cell cut by a page break); the
+        box stays the first fragment's."""
+        return Field(self.text + sep + other.text, min(self.confidence, other.confidence), self.page, self.bbox,
+                     self.text_bbox)
 
 
 @dataclass

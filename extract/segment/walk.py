@@ -166,7 +166,7 @@ class _Walker:
             return
         label = Field.of(label_cells[0], page) if label_cells else Field("", 1.0, page, (0, 0, 0, 0))
         if len(label_cells) > 1:
-            label = Field(label_text, min(c.confidence for c in label_cells), page, label.bbox)
+            label = Field(label_text, min(c.confidence for c in label_cells), page, label.bbox, label.text_bbox)
         self.form.fund_lines.append(RawFundLine(label, values))
 
     # -- goals ------------------------------------------------------------------------------

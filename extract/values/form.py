@@ -6,9 +6,9 @@ gets confidence 0 and puts the form under review: never a guess.
 
 from __future__ import annotations
 
-from extract.records import Form, FundLine, Indicator
+from extract.records import FieldBox, Form, FundLine, Indicator
 from extract.segment.lexicon import Lexicon
-from extract.segment.types import Field, SegmentedForm
+from extract.segment.types import Field, RawFundLine, SegmentedForm
 from extract.values.measures import parse_measure
 from extract.values.numbers import EMPTY_MARKS, parse_number
 from extract.values.text import compact, normalize
@@ -87,7 +87,7 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         rd.reasons.append("项目资金 unit not printed; 万元 assumed")
         unit = "万元"
     form.funds_unit = unit
-    form.fund_lines = _fund_lines(seg, rd, lex)
+    form.fund_lines, raw_lines = _fund_lines(seg, rd, lex)
     total_line = next((ln for ln in form.fund_lines if ln.line == "年度资金总额"), None)
     if total_line is not None:
         form.budget_initial = total_line.budget_initial
@@ -103,10 +103,34 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
     form.confidence = rd.confidence
     form.review_reasons = rd.reasons
     form.needs_review = bool(rd.reasons) or rd.confidence < REVIEW_CONFIDENCE
+    form.boxes = field_boxes(seg, raw_lines)
+    form.unmapped_labels = list(seg.unmapped_labels)
     return form
 
 
-def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> list[FundLine]:
+def field_boxes(seg: SegmentedForm, raw_lines: list[RawFundLine]) -> list[FieldBox]:
+    """Where every mapped field was printed, named as the dataset names it (raw_lines in
+    the fund lines' final order)."""
+    def box(subject: str, name: str, block: str, f: Field | None) -> FieldBox | None:
+        if f is None or f.bbox == (0, 0, 0, 0):
+            return None
+        return FieldBox(subject, name, block, f.page, *f.bbox, text_bbox=f.text_bbox, confidence=f.confidence)
+
+    found = [box("form", k, "header", f) for k, f in seg.header.items()]
+    found += [box("form", f"goal_{k}", "goals", f) for k, f in seg.goals.items()]
+    found += [box("form", f"total_{k}", "total", f) for k, f in seg.total.items()]
+    found.append(box("form", "grade", "total", seg.grade))
+    for i, raw in enumerate(raw_lines):
+        found.append(box(f"fund_lines[{i}]", "label", "funds", raw.label))
+        found += [box(f"fund_lines[{i}]", k, "funds", f) for k, f in raw.cells.items()]
+    for i, raw in enumerate(seg.indicators):
+        subject = f"indicators[{i}]"
+        found += [box(subject, "level1", "indicators", raw.level1), box(subject, "level2", "indicators", raw.level2)]
+        found += [box(subject, k, "indicators", f) for k, f in raw.cells.items()]
+    return [b for b in found if b is not None]
+
+
+def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> tuple[list[FundLine], list[RawFundLine]]:
     lines = []
     for raw in seg.fund_lines:
         label = normalize(raw.label.text).replace("\n", "")
@@ -117,10 +141,11 @@ def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> list[FundLine]
         lines.append(FundLine(line_index=0, line=line, label=label, **values, decimals=row.decimals, confidence=row.confidence))
         rd.absorb(row)
     # 年度资金总额 is line 0 wherever it was printed; the rest keep their printed order.
-    lines.sort(key=lambda ln: ln.line != "年度资金总额")
+    order = sorted(range(len(lines)), key=lambda i: lines[i].line != "年度资金总额")
+    lines = [lines[i] for i in order]
     for i, ln in enumerate(lines):
         ln.line_index = i
-    return lines
+    return lines, [seg.fund_lines[i] for i in order]
 
 
 def _indicator(index: int, raw, rd: _Reader) -> Indicator:
