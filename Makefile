@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out/sample
 
-.PHONY: run test setup bench fixtures clean
+.PHONY: run test setup browser bench fixtures clean
 
 $(BIN)/jixiao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,19 @@ setup: $(BIN)/jixiao
 
 run: setup
 	$(BIN)/jixiao ingest fixtures --out $(OUT)
+	$(BIN)/jixiao export $(OUT) --format xlsx --labels zh
+	$(BIN)/jixiao report $(OUT)
 
-test: setup
-	$(BIN)/python -m pytest -q
+# The report test opens the HTML report in Debian's chromium (with a CJK font for its
+# screenshots); installed here when missing, from the package registry.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || \
+		{ echo "make: cannot install Debian's chromium (the report test needs it)" >&2; exit 1; }
+
+test: setup browser
+	JIXIAO_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python scripts/bench.py

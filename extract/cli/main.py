@@ -213,3 +213,24 @@ def stats_cmd(
         print_stats(Console(), report)
     else:
         typer.echo(stats_csv(report) if fmt == StatsFormat.csv else stats_json(report), nl=fmt == StatsFormat.json)
+
+
+@app.command("report")
+def report_cmd(
+    directory: DatasetArgument,
+    out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="The HTML file (default DIR/report.html).")] = None,
+    crops: Annotated[bool, typer.Option("--crops/--no-crops", help="Show each form's source pages (needs the source files).")] = True,
+    dpi: Annotated[int, typer.Option(min=50, max=200, help="Resolution of the page crops.")] = 100,
+) -> None:
+    """One self-contained HTML audit report: overview, charts, all forms, a page per form."""
+    from extract.report import ReportOptions, write_report
+
+    _need_dataset(directory)
+    target = out or directory / "report.html"
+    try:
+        summary = write_report(directory, target, ReportOptions(crops=crops, dpi=dpi))
+    except OSError as exc:
+        _fail_usage(f"cannot write {target}: {exc.strerror or exc}")
+    for path in summary.missing_sources:
+        _say(f"no page images for {path}: its source file cannot be opened")
+    _say(f"report: {summary.forms} form(s), {summary.crops} page crop(s), {summary.bytes / 1e6:.1f} MB → {target}")

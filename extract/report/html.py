@@ -1,0 +1,371 @@
+"""`jixiao report`: one self-contained HTML file of a dataset: overview, charts, a sortable
+cross-project table, and a page per form with the extracted form beside its source pages,
+findings marked on both. Offline by construction: no external URL, images inline, and a
+Content-Security-Policy that lets nothing load and only this file's own script run.
+
+Every text that comes from a document goes through `esc` (the forms are untrusted input).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+
+import polars as pl
+
+from extract.audit import SEVERITY_ORDER
+from extract.audit.summary import counts_by_check
+from extract.dataset.export import column_labels
+from extract.dataset.load import load_tables
+from extract.dataset.stats import execution_distribution, full_marks_by_department, overview, score_distribution
+from extract.errors import BadInput
+from extract.records import PageFrame
+from extract.report.charts import PALETTE, bar_chart, column_chart
+from extract.report.crops import DOUBT_COLOUR, FINDING_COLOUR, Crop, form_crops
+from extract.report.findings import marked_fields
+from extract.report.views import Mark, open_source
+from extract.values.form import REVIEW_CONFIDENCE
+
+FUND_COLUMNS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
+INDICATOR_COLUMNS = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")
+
+
+def esc(value: object) -> str:
+    return "" if value is None else escape(str(value), quote=True)
+
+
+def _num(v: float | None, digits: int | None = None) -> str:
+    if v is None:
+        return ""
+    if digits is None:
+        return f"{v:,.4f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+@dataclass
+class ReportOptions:
+    crops: bool = True  # source page images beside each form (needs the source files)
+    dpi: float = 100.0
+    title: str = "jixiao 绩效自评表审核报告"
+
+
+@dataclass
+class ReportSummary:
+    forms: int = 0
+    crops: int = 0
+    missing_sources: list[str] = field(default_factory=list)  # documents whose file is gone
+    bytes: int = 0
+
+
+@dataclass
+class _Finding:
+    n: int
+    row: dict
+
+
+class _FormView:
+    """One form's rows from every table, and its findings numbered in reading order."""
+
+    def __init__(self, form: dict, fund_lines: pl.DataFrame, indicators: pl.DataFrame, boxes: pl.DataFrame,
+                 findings: pl.DataFrame) -> None:
+        self.form = form
+        self.fund_lines = fund_lines.sort("line_index").to_dicts()
+        self.indicators = indicators.sort("indicator_index").to_dicts()
+        self.boxes = boxes.to_dicts()
+        order = findings.with_columns(
+            pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int8).alias("_o"))
+        self.findings = [_Finding(i + 1, row) for i, row in enumerate(
+            order.sort("_o", "subject", "check").drop("_o").to_dicts())]
+        fields_of: dict[str, list[str]] = defaultdict(list)
+        for b in self.boxes:
+            fields_of[b["subject"]].append(b["field"])
+        # (subject, field) → numbers and worst severity of the findings that mark it
+        self.marks: dict[tuple[str, str], list[_Finding]] = defaultdict(list)
+        for f in self.findings:
+            subject = f.row["subject"]
+            for name in marked_fields(f.row["check"], subject, fields_of.get(subject, [])):
+                self.marks[(subject, name)].append(f)
+        self.confidence = {(b["subject"], b["field"]): b["confidence"] for b in self.boxes}
+
+    def cell(self, subject: str, name: str, text: str, numeric: bool = False, pre: bool = False) -> str:
+        classes = ["n"] if numeric else ["pre"] if pre else []
+        found = self.marks.get((subject, name), [])
+        if found:
+            worst = min(found, key=lambda f: SEVERITY_ORDER.get(f.row["severity"], 9)).row["severity"]
+            classes.append(f"f-{worst}")
+        conf = self.confidence.get((subject, name))
+        title = ""
+        if conf is not None and conf < REVIEW_CONFIDENCE:
+            classes.append("doubt")
+            title = f' title="置信度 {conf:.2f}"'
+        sup = "".join(f'<sup class="fn">{f.n}</sup>' for f in found)
+        cls = f' class="{" ".join(classes)}"' if classes else ""
+        return f"<td{cls}{title}>{esc(text)}{sup}</td>"
+
+    def page_marks(self) -> tuple[dict[int, list], dict[int, list[Mark]]]:
+        """Per page: the cells the form covers, and the marks to draw (findings, doubts)."""
+        extent: dict[int, list] = defaultdict(list)
+        marks: dict[int, list[Mark]] = defaultdict(list)
+        numbers: dict[tuple, list[int]] = defaultdict(list)
+        for b in self.boxes:
+            rect = (b["x0"], b["y0"], b["x1"], b["y1"])
+            extent[b["page"]].append(rect)
+            for f in self.marks.get((b["subject"], b["field"]), []):
+                if f.n not in numbers[(b["page"], rect)]:
+                    numbers[(b["page"], rect)].append(f.n)
+            if b["confidence"] < REVIEW_CONFIDENCE:
+                marks[b["page"]].append(Mark(rect, DOUBT_COLOUR, width=1.4, dashed=True))
+        for (page, rect), ns in numbers.items():
+            marks[page].append(Mark(rect, FINDING_COLOUR, width=1.6, label=",".join(map(str, ns))))
+        return extent, marks
+
+
+def _script() -> tuple[str, str]:
+    js = files("extract.report").joinpath("report.js").read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    return js, digest
+
+
+def _css() -> str:
+    return files("extract.report").joinpath("report.css").read_text("utf-8")
+
+
+def _table(headers: list[str], rows: list[str], attrs: str = "") -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    return f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _overview(tables: dict[str, pl.DataFrame], findings: pl.DataFrame) -> str:
+    o = overview(tables, findings)
+    cards = [("文件", o["documents"], ""), ("成功", o["ok"], ""), ("无自评表", o["no_form"], ""),
+             ("失败", o["failed"], "err" if o["failed"] else ""), ("自评表", o["forms"], ""),
+             ("需复核", o["needs_review"], "warn" if o["needs_review"] else ""),
+             ("错误", o["error"], "err" if o["error"] else ""), ("警告", o["warning"], "warn" if o["warning"] else ""),
+             ("提示", o["info"], "")]
+    out = ['<section id="overview"><h2>概览 Overview</h2><div class="cards">']
+    out += [f'<div class="card {c}"><b>{v}</b>{esc(k)}</div>' for k, v, c in cards]
+    out.append("</div>")
+    docs = tables["documents"]
+    failed = docs.filter(pl.col("status") == "failed").sort("path")
+    if failed.height:
+        rows = [f"<tr><td>{esc(r['path'])}</td><td>{esc(r['error'])}</td></tr>" for r in failed.to_dicts()]
+        out.append('<h3 id="failures">未能读取的文件 Failed documents</h3>' + _table(["文件", "原因"], rows))
+    if findings.height:
+        rows = [f'<tr><td><code>{esc(r["check"])}</code></td><td class="sev-{esc(r["severity"])}">{esc(r["severity"])}</td>'
+                f'<td>{esc(r["source"])}</td><td class="n">{r["findings"]}</td><td class="n">{r["forms"]}</td></tr>'
+                for r in counts_by_check(findings).to_dicts()]
+        out.append('<h3 id="findings-by-check">审核发现 Findings by check and severity</h3>'
+                   + _table(["检查项 check", "严重程度", "来源 source", "发现数", "表数"], rows)
+                   + '<p class="muted">来源 source: <b>form</b> = 表内算术不一致; <b>extraction</b> = '
+                     "涉及的读数不确定，可能是识读错误。</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _charts(tables: dict[str, pl.DataFrame], findings: pl.DataFrame) -> str:
+    forms = tables["forms"]
+    scores = score_distribution(forms)
+    rates = execution_distribution(forms)
+    charts = [column_chart(scores["bin"].to_list(), scores["count"].to_list(), "总分分布 Total scores"),
+              column_chart(rates["bin"].to_list(), rates["count"].to_list(), "执行率分布 Execution rate (%)")]
+    marks = full_marks_by_department(tables).drop_nulls("full_marks_share").sort("full_marks_share", descending=True)
+    if marks.height:
+        labels = [d or "(未注明)" for d in marks["department"].to_list()]
+        charts.append(bar_chart(labels, [100 * v for v in marks["full_marks_share"].to_list()],
+                                "满分指标占比（按主管部门）Full marks share", unit="%", maximum=100))
+    if findings.height:
+        by = findings.group_by("check").agg(
+            pl.len().alias("n"),
+            pl.col("severity").replace_strict(SEVERITY_ORDER, default=9, return_dtype=pl.Int8).min().alias("worst"),
+        ).sort("n", "check", descending=[True, False])
+        worst = {v: k for k, v in SEVERITY_ORDER.items()}
+        charts.append(bar_chart(by["check"].to_list(), by["n"].to_list(), "审核发现（按检查项）Findings by check",
+                                colours=[PALETTE.get(worst.get(w, ""), "#4e79a7") for w in by["worst"].to_list()]))
+    return '<section id="charts"><h2>图表 Charts</h2><div class="charts">' + "".join(charts) + "</div></section>"
+
+
+def _projects(forms: pl.DataFrame, findings: pl.DataFrame, anchors: dict[str, str]) -> str:
+    counts = (findings.group_by("form_id").agg(
+        (pl.col("severity") == "error").sum().alias("errors"), (pl.col("severity") == "warning").sum().alias("warnings"))
+        if findings.height else pl.DataFrame(schema={"form_id": pl.String, "errors": pl.UInt32, "warnings": pl.UInt32}))
+    table = forms.join(counts, on="form_id", how="left").sort("path", "form_index")
+    rows = []
+    for r in table.to_dicts():
+        def num(v, digits=2):
+            return f'<td class="n" data-v="{"" if v is None else v}">{_num(v, digits)}</td>'
+        review = "是" if r["needs_review"] else ""
+        rows.append(
+            f'<tr><td><a href="#{anchors[r["form_id"]]}">{esc(r["path"])}</a></td><td class="n" data-v="{r["form_index"]}">'
+            f'{r["form_index"]}</td>{num(r["year"], 0)}<td>{esc(r["project_name"] or "")}</td>'
+            f'<td>{esc(r["department"] or "")}</td><td>{esc(r["template"])}</td>{num(r["execution_rate_pct"])}'
+            f'{num(r["funds_score"])}{num(r["total_score"])}<td>{esc(r["grade"] or "")}</td>'
+            f'{num(r["errors"] or 0, 0)}{num(r["warnings"] or 0, 0)}<td>{review}</td></tr>')
+    headers = ["文件", "表", "年度", "项目名称", "主管部门", "模板", "执行率%", "资金得分", "总分", "等级", "错误", "警告", "需复核"]
+    return ('<section id="projects"><h2>项目一览 All forms</h2>'
+            '<input id="filter" type="search" placeholder="筛选 filter…" aria-label="filter">'
+            + _table(headers, rows) + '<p class="muted">点击表头排序 · click a header to sort</p></section>')
+
+
+def _form_page(view: _FormView, anchor: str, crops: list[Crop], note: str | None) -> str:
+    f = view.form
+    out = [f'<section class="form-page" id="{anchor}"><nav class="pager"><a href="#overview">← 概览</a> · '
+           f'<a href="#projects">项目一览</a></nav>',
+           f'<h2>{esc(f["project_name"] or f["department"] or "(无名称)")}</h2>',
+           f'<p class="muted">{esc(f["path"])} · 表 {f["form_index"]} · 第 {f["page_start"]}–{f["page_end"]} 页 · '
+           f'{esc(f["template"])} · {esc(f["method"])} · 置信度 {f["confidence"]:.2f}</p>']
+    if f["needs_review"]:
+        out.append(f'<p class="review">需复核 needs review: {esc(f.get("review_reasons") or "")}</p>')
+    out.append('<div class="split"><div class="extracted">')
+    head = [("project_name", "项目名称"), ("department", "主管部门"), ("implementing_unit", "实施单位"),
+            ("year", "年度"), ("funds_unit", "资金单位")]
+    out.append("<table>" + "".join(f"<tr><th>{label}</th>{view.cell('form', k, f[k] if f[k] is not None else '')}</tr>"
+                                   for k, label in head) + "</table>")
+    fund_headers = ["资金", *column_labels("fund_lines", FUND_COLUMNS, "zh")]
+    rows = []
+    for i, ln in enumerate(view.fund_lines):
+        subject = f"fund_lines[{i}]"
+        digits = ln.get("decimals") or {}
+        rows.append("<tr>" + view.cell(subject, "label", ln["label"]) + "".join(
+            view.cell(subject, k, _num(ln[k], digits.get(k)), numeric=True) for k in FUND_COLUMNS) + "</tr>")
+    out.append(f"<h3>项目资金（{esc(f['funds_unit'])}）</h3>" + _table(fund_headers, rows))
+    out.append("<h3>年度总体目标</h3><table>"
+               f"<tr><th>预期目标</th>{view.cell('form', 'goal_planned', f['goal_planned'] or '', pre=True)}</tr>"
+               f"<tr><th>实际完成情况</th>{view.cell('form', 'goal_actual', f['goal_actual'] or '', pre=True)}</tr></table>")
+    rows = []
+    for i, ind in enumerate(view.indicators):
+        subject = f"indicators[{i}]"
+        digits = ind.get("decimals") or {}
+        cells = []
+        for k in INDICATOR_COLUMNS:
+            if k in ("weight", "score"):
+                cells.append(view.cell(subject, k, _num(ind[k], digits.get(k)), numeric=True))
+            else:
+                cells.append(view.cell(subject, k, ind[k] or ""))
+        rows.append(f"<tr><td class=\"n\">{i}</td>{''.join(cells)}</tr>")
+    out.append("<h3>绩效指标</h3>" + _table(["#", *column_labels("indicators", INDICATOR_COLUMNS, "zh")], rows))
+    digits = f.get("decimals") or {}
+    out.append("<table>"
+               f"<tr><th>总分 分值</th>{view.cell('form', 'total_weight', _num(f['total_weight'], digits.get('total_weight')), True)}"
+               f"<th>总分 得分</th>{view.cell('form', 'total_score', _num(f['total_score'], digits.get('total_score')), True)}"
+               f"<th>评分等级</th>{view.cell('form', 'grade', f['grade'] or '')}</tr></table>")
+    out.append('</div><div class="crops">')
+    if note:
+        out.append(f'<p class="muted">{esc(note)}</p>')
+    for c in crops:
+        out.append(f'<figure><img src="{c.data_uri}" width="{c.width}" height="{c.height}" '
+                   f'alt="第 {c.page} 页"><figcaption>第 {c.page} 页 · 红框 = 审核发现（编号）· 橙色虚线 = 低置信度读数'
+                   f"</figcaption></figure>")
+    out.append("</div></div>")
+    if view.findings:
+        rows = [f'<tr><td class="n">{x.n}</td><td class="sev-{esc(x.row["severity"])}">{esc(x.row["severity"])}</td>'
+                f'<td><code>{esc(x.row["check"])}</code></td><td>{esc(x.row["subject"])}</td>'
+                f'<td>{esc(x.row["source"])}</td><td>{esc(x.row["message"])}</td>'
+                f'<td>{esc(x.row["expected"])}</td><td>{esc(x.row["found"])}</td></tr>' for x in view.findings]
+        out.append('<h3>审核发现 Findings</h3>'
+                   + _table(["#", "严重程度", "检查项", "位置", "来源", "说明", "应为", "实为"], rows, ' class="findings"'))
+    else:
+        out.append('<p class="muted">无审核发现 No findings.</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = ReportOptions(),
+                 summary: ReportSummary | None = None) -> str:
+    summary = summary if summary is not None else ReportSummary()
+    from extract.audit import FINDINGS
+
+    findings = tables.get("findings", pl.DataFrame(schema=FINDINGS))
+    forms = tables["forms"].sort("path", "form_index")
+    anchors = {fid: f"form-{i + 1}" for i, fid in enumerate(forms["form_id"].to_list())}
+    parts = {name: tables[name].partition_by("form_id", as_dict=True) if tables.get(name) is not None
+             and tables[name].height else {} for name in ("fund_lines", "indicators", "boxes")}
+    by_form_findings = findings.partition_by("form_id", as_dict=True) if findings.height else {}
+
+    def rows_of(name: str, form_id: str, schema_from: pl.DataFrame) -> pl.DataFrame:
+        return parts[name].get((form_id,), schema_from.clear())
+
+    frames: dict[tuple[str, int], PageFrame] = {}
+    pages = tables.get("pages")
+    if pages is not None:
+        for r in pages.to_dicts():
+            frames[(r["doc_id"], r["page"])] = PageFrame(r["page"], r["method"], r["width"], r["height"],
+                                                         r["turns"] or 0, r["skew"] or 0.0, r["dpi"])
+    docs = {r["doc_id"]: r for r in tables["documents"].to_dicts() if r.get("duplicate_of") is None}
+
+    pages_html = []
+    for doc_id, doc_forms in _group(forms.to_dicts(), "doc_id"):
+        source, note = None, None
+        if options.crops:
+            source, note = _open(docs.get(doc_id))
+            if note:
+                summary.missing_sources.append(doc_forms[0]["path"])
+        try:
+            for form in doc_forms:
+                fid = form["form_id"]
+                view = _FormView(form, rows_of("fund_lines", fid, tables["fund_lines"]),
+                                 rows_of("indicators", fid, tables["indicators"]),
+                                 rows_of("boxes", fid, tables.get("boxes", pl.DataFrame())) if parts["boxes"]
+                                 else pl.DataFrame(schema={"subject": pl.String, "field": pl.String}),
+                                 by_form_findings.get((fid,), findings.clear()))
+                crops: list[Crop] = []
+                if source is not None:
+                    extent, marks = view.page_marks()
+                    doc_frames = {p: fr for (d, p), fr in frames.items() if d == doc_id}
+                    crops = form_crops(source, doc_frames, extent, marks, options.dpi)
+                    summary.crops += len(crops)
+                pages_html.append(_form_page(view, anchors[fid], crops, note))
+                summary.forms += 1
+        finally:
+            if source is not None:
+                source.close()
+
+    js, digest = _script()
+    csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+           "base-uri 'none'; form-action 'none'")
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    return "".join([
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(options.title)}</title><style>{_css()}</style></head><body>",
+        f'<header class="top"><h1>{esc(options.title)}</h1><span>{stamp}</span>'
+        '<a href="#overview">概览</a><a href="#charts">图表</a><a href="#projects">项目一览</a></header>',
+        "<main>", _overview(tables, findings), _charts(tables, findings), _projects(forms, findings, anchors), "</main>",
+        *pages_html,
+        f"<script>{js}</script></body></html>",
+    ])
+
+
+def _group(rows: list[dict], key: str) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r[key], []).append(r)
+    return list(groups.items())
+
+
+def _open(doc: dict | None):
+    """The source document of a dataset row, or why its pages cannot be shown."""
+    if doc is None or not doc.get("source"):
+        return None, "源文件未记录（数据集早于此版本），不显示原页面。"
+    try:
+        return open_source(doc["source"], doc.get("member")), None
+    except (OSError, BadInput) as exc:
+        return None, f"源文件无法打开，不显示原页面：{doc['source']}（{exc}）"
+
+
+def write_report(directory: Path, out: Path, options: ReportOptions = ReportOptions()) -> ReportSummary:
+    """The report of the dataset in `directory`, written to `out` (atomically)."""
+    summary = ReportSummary()
+    text = build_report(load_tables(directory), options, summary)
+    data = text.encode("utf-8")
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    summary.bytes = len(data)
+    return summary

@@ -1,0 +1,153 @@
+"""The HTML report of a real ingested dataset: sections, crops, findings marked, escaping,
+and (in headless Chromium) that it works offline and as a reader uses it."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from extract.batch import IngestConfig, ingest
+from extract.cli.main import app
+from extract.dataset.load import load_tables
+from extract.report import ReportOptions, ReportSummary, build_report, write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = {
+    "project_name": '<script>alert("project")</script>',
+    "implementing_unit": "<img src=x onerror=alert(1)>",
+    "goal_planned": '"><svg onload=alert(2)>',
+}
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory, fixtures_dir):
+    out = tmp_path_factory.mktemp("report") / "ds"
+    inputs = tmp_path_factory.mktemp("inputs")
+    for name in ("text/seed_hongqiao.pdf", "text/audit_planted_faults.pdf", "bad/encrypted.pdf"):
+        shutil.copy(fixtures_dir / name, inputs / Path(name).name)
+    ingest([inputs], out, IngestConfig(workers=1))
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(dataset, tmp_path_factory):
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    summary = write_report(dataset, path)
+    return path, summary
+
+
+def _hostile_tables(dataset: Path) -> dict[str, pl.DataFrame]:
+    tables = load_tables(dataset)
+    first = tables["forms"]["form_id"][0]
+    tables["forms"] = tables["forms"].with_columns(
+        [pl.when(pl.col("form_id") == first).then(pl.lit(v)).otherwise(pl.col(k)).alias(k) for k, v in HOSTILE.items()])
+    tables["indicators"] = tables["indicators"].with_columns(
+        pl.lit("<iframe src=javascript:alert(3)>").alias("deviation_note"))
+    return tables
+
+
+def test_report_has_every_section_and_a_page_per_form(report, dataset):
+    path, summary = report
+    html = path.read_text("utf-8")
+    forms = pl.read_parquet(dataset / "forms.parquet")
+    assert summary.forms == forms.height == 3 + 8  # the seed's forms and the planted faults
+    for section in ('id="overview"', 'id="charts"', 'id="projects"', 'id="failures"', 'id="findings-by-check"'):
+        assert section in html
+    assert html.count('class="form-page"') == forms.height
+    assert html.count("<svg") >= 4  # score, execution, full marks, findings charts
+    assert "encrypted.pdf" in html and "password" in html  # the failed document and its reason
+
+
+def test_report_is_self_contained(report):
+    html = report[0].read_text("utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
+    assert "@import" not in html and "url(" not in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert html.count("<script>") == 1  # the table sorter, allowed by its hash
+
+
+def test_every_form_shows_its_source_pages(report, dataset):
+    path, summary = report
+    forms = pl.read_parquet(dataset / "forms.parquet")
+    pages = (forms["page_end"] - forms["page_start"] + 1).sum()
+    assert summary.crops == pages and not summary.missing_sources
+    assert path.read_text("utf-8").count('src="data:image/jpeg;base64,') == pages
+
+
+def test_findings_are_marked_on_the_extracted_form(report, dataset):
+    """The planted 总分 分值 error is numbered in the findings list and on its cell."""
+    html = report[0].read_text("utf-8")
+    findings = pl.read_parquet(dataset / "findings.parquet")
+    wrong_total = findings.filter(pl.col("check") == "weights.total", pl.col("source") == "form")
+    assert wrong_total.height == 1
+    forms = pl.read_parquet(dataset / "forms.parquet").sort("path", "form_index")
+    anchor = f'form-{forms["form_id"].to_list().index(wrong_total["form_id"][0]) + 1}'
+    page = html.split(f'id="{anchor}"')[1].split('class="form-page"')[0]
+    assert re.search(r'<td class="n f-error">[\d.]+<sup class="fn">\d+</sup></td>', page)
+    assert "weights.total" in page
+
+
+def test_document_text_is_escaped(dataset):
+    html = build_report(_hostile_tables(dataset), ReportOptions(crops=False))
+    for raw in ("<script>alert", "<img src=x", "<svg onload", "<iframe"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(&quot;project&quot;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_missing_source_file_is_said_not_fatal(dataset, tmp_path):
+    moved = tmp_path / "ds"
+    shutil.copytree(dataset, moved)
+    tables = load_tables(moved)
+    tables["documents"] = tables["documents"].with_columns(pl.lit(str(tmp_path / "gone.pdf")).alias("source"))
+    summary = ReportSummary()
+    html = build_report(tables, ReportOptions(), summary)
+    assert summary.crops == 0 and len(summary.missing_sources) == 2
+    assert "源文件无法打开" in html
+
+
+def test_report_command(dataset, tmp_path):
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", str(dataset), "--out", str(out), "--no-crops"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").startswith("<!doctype html>")
+    assert CliRunner().invoke(app, ["report", str(tmp_path)]).exit_code == 2  # no dataset there
+
+
+def _browser_check():
+    if not Path("/usr/bin/chromium").exists():
+        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+            pytest.fail("Debian's chromium is not installed (make test installs it)")
+        pytest.skip("no /usr/bin/chromium (make test installs it)")
+    pytest.importorskip("playwright")
+    spec = importlib.util.spec_from_file_location("check_report", ROOT / "scripts" / "check_report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.check_report
+
+
+def test_report_in_headless_chromium(report, tmp_path):
+    check_report = _browser_check()
+    result = check_report(report[0], tmp_path / "shots")
+    assert result["sections"] == ["overview", "charts", "projects"]
+    assert result["charts"] >= 3 and result["form_pages"] == report[1].forms
+    assert result["crops"] > 0 and result["crops_decoded"] == result["crops"]
+    assert result["sorted_descending"] and result["form_page_opens"]
+    assert result["foreign_requests"] == [] and result["dialogs"] == [] and result["errors"] == []
+    assert all(Path(p).stat().st_size > 10_000 for p in result["screenshots"])
+
+
+def test_hostile_text_stays_text_in_chromium(dataset, tmp_path):
+    check_report = _browser_check()
+    page = tmp_path / "hostile.html"
+    page.write_text(build_report(_hostile_tables(dataset), ReportOptions(crops=False)), "utf-8")
+    result = check_report(page, tmp_path / "shots")
+    assert result["dialogs"] == [] and result["errors"] == [] and result["foreign_requests"] == []
+    assert result["scripts"] == 1
