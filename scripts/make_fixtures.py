@@ -3,7 +3,8 @@
 
 Run from the repo root:
 
-    python scripts/make_fixtures.py            # (re)writes fixtures/text/ and fixtures/bad/
+    python scripts/make_fixtures.py            # (re)writes fixtures/text/, bad/, scans/ and
+                                               # variants/{text,scans}/
     python scripts/make_fixtures.py --check    # regenerates into a temp dir; exit 1 if any
                                                # truth JSON differs from the committed one
 
@@ -11,11 +12,13 @@ The records (scripts/fixture_records/) say what is printed in every cell, built 
 components with known meaning, so the truth (the extract.records dataclasses, serialised
 with dataclasses.asdict minus review_reasons) never comes from parsing rendered text.
 
-The rendering imitates office software: a ruled grid of 9 base columns with merged
-cells, text wrapped with the font's real metrics, rows flowing down A4 pages (a row that
-does not fit moves to the next page, or, where a record asks for it, is split across the
-break), and three ways of drawing the ruling (line segments per cell border, a stroked
-rectangle per cell, thin filled rectangles as Word/WPS print them).
+The rendering imitates office software: a ruled grid of base columns with merged cells
+(one builder, driven by a layout spec per family: fixture_records/layout.py; the regional
+variants of fixture_records/variants.py go to fixtures/variants/), text wrapped with the
+font's real metrics, rows flowing down A4 pages (a row that does not fit moves to the next
+page, or, where a record asks for it, is split across the break), and three ways of
+drawing the ruling (line segments per cell border, a stroked rectangle per cell, thin
+filled rectangles as Word/WPS print them).
 
 Output is deterministic: fixed metadata, no new /ID, deterministic font subsets and
 ToUnicode maps rewritten from the characters actually used (so every glyph extracts as
@@ -42,7 +45,8 @@ for p in (str(ROOT), str(ROOT / "scripts")):
 
 from extract.records import Form, FundLine, Indicator  # noqa: E402
 from extract.values.text import normalize  # noqa: E402
-from fixture_records import documents  # noqa: E402
+from fixture_records import documents, variants  # noqa: E402
+from fixture_records.layout import FUND_KEYS, form_layout  # noqa: E402
 from scan_fixtures import make_scans  # noqa: E402
 
 PAGE_W, PAGE_H = 595.0, 842.0
@@ -231,10 +235,18 @@ class Table:
         for w in self.cols:
             x += w
             self.X.append(x)
-        self.nrows = nrows
         self.cells: list[Cell] = []
         self.info: list[dict] = [dict() for _ in range(nrows)]
         self.header_row: int | None = None
+
+    @property
+    def nrows(self) -> int:
+        return len(self.info)
+
+    def new_row(self) -> int:
+        """Append a row; returns its index."""
+        self.info.append({})
+        return len(self.info) - 1
 
     def add(self, r, c, cs=1, text=None, *, rs=1, paras=None, align="c", nowrap=False) -> Cell:
         if paras is None:
@@ -417,7 +429,8 @@ class Flow:
                 segs.append(Seg(self.pno, r, cut, t.V[r + 1], self.y, t.pad, 0.0))
                 self.y += t.pad + t.V[r + 1] - cut
             else:
-                extra = t.h[r + 1] if info.get("keep_with_next") and r + 1 < t.nrows else 0.0
+                # keep_with_next: True (1) or how many following rows must share the page
+                extra = sum(t.h[r + 1 : r + 1 + int(info.get("keep_with_next", 0))])
                 if self.y + h + extra > BOTTOM:
                     new_page()
                 if self.y + h > BOTTOM:
@@ -583,125 +596,219 @@ class Flow:
 
 # --------------------------------------------------------------------------- forms
 
-IND_KEYS = ("target", "actual", "weight", "score", "note")
+def _spans(cols) -> dict[str, tuple[int, int]]:
+    """Column key -> (first base column, span) for a row of Cols starting at column 0."""
+    out, c = {}, 0
+    for col in cols:
+        out[col.key] = (c, col.span)
+        c += col.span
+    return out
+
+
+def _row_width(cols, start: int = 0) -> int:
+    return start + sum(col.span for col in cols)
 
 
 def build_form_table(form: dict, style: Style) -> tuple[Table, dict]:
-    """The grid of one form; returns the table and the row indices of its parts."""
-    L = form["labels"]
-    inds = form["indicators"]
-    n_fund = len(form["fund_lines"])
-    order = form.get("ind_order", list(IND_KEYS))
-    has_grade = form.get("grade") is not None
-    rows_before = 2 + 1 + n_fund + 2 + 1
-    nrows = rows_before + len(inds) + 1 + (1 if has_grade else 0)
-    t = Table(style, nrows, form.get("cols"))
+    """The grid of one form, drawn from its layout spec (fixture_records/layout.py; the
+    national one when the record names none); returns the table and the row indices of its
+    parts ("indicators": the row of each record in form["indicators"], in order)."""
+    lay = form_layout(form)
+    t = Table(style, 0, lay.cols or form.get("cols"))
+    ncols = len(t.cols)
     na = style.num_align
     va = form.get("value_align", "c")
-    rows = {}
-    r = 0
-    t.add(r, 0, 2, L["project_name"])
-    t.add(r, 2, 7, form["project_name"], align=va)
-    r += 1
-    t.add(r, 0, 2, L["department"])
-    t.add(r, 2, 2, form["department"], align=va)
-    t.add(r, 4, 2, L["implementing_unit"])
-    t.add(r, 6, 3, form["implementing_unit"], align=va)
-    r += 1
-    rows["fund_header"] = r
-    t.add(r, 0, 1, form["funds_label"], rs=1 + n_fund)
-    t.add(r, 1, 1, "")
-    for i, lab in enumerate(L["fund_header"]):
-        t.add(r, 2 + i, 2 if i == 5 else 1, lab)
-    t.info[r]["keep_with_next"] = True
-    r += 1
-    for canon, label, cells in form["fund_lines"]:
-        t.add(r, 1, 1, label)
-        for i, v in enumerate(cells):
-            t.add(r, 2 + i, 2 if i == 5 else 1, v, align=na, nowrap=True)
-        r += 1
-    rows["goals"] = r
-    t.add(r, 0, 1, L["goals"], rs=2)
-    t.add(r, 1, 3, L["goal_planned"])
-    t.add(r, 4, 5, L["goal_actual"])
-    t.info[r]["keep_with_next"] = True
-    r += 1
-    t.add(r, 1, 3, paras=form["goal_planned"], align="l")
-    t.add(r, 4, 5, paras=form["goal_actual"], align="l")
-    r += 1
-    # indicator header: l1 | l2 | l3 (2 cols) | five columns in the form's order
-    hr = r
-    t.header_row = hr
-    rows["ind_header"] = hr
-    col_of = {"l1": 0, "l2": 1, "l3": 2}
-    for i, key in enumerate(order):
-        col_of[key] = 4 + i
-    t.add(hr, 0, 1, L["ind"]["l1"])
-    t.add(hr, 1, 1, L["ind"]["l2"])
-    t.add(hr, 2, 2, L["ind"]["l3"])
-    for key in order:
-        t.add(hr, col_of[key], 1, L["ind"][key])
-    t.info[hr]["keep_with_next"] = True
-    r += 1
-    # l1 / l2 merged groups
-    starts1 = [i for i, ind in enumerate(inds) if "l1" in ind] + [len(inds)]
-    starts2 = sorted(set([i for i, ind in enumerate(inds) if "l2" in ind] + starts1))
-    if starts1[0] != 0:
-        raise FixtureError("first indicator row needs l1")
-    mva = form.get("merged_valign")
-    for a, b in zip(starts1, starts1[1:]):
-        t.add(r + a, 0, 1, inds[a]["l1"], rs=b - a).valign = mva
-    for a, b in zip(starts2, starts2[1:]):
-        if a < len(inds):
-            t.add(r + a, 1, 1, inds[a]["l2"], rs=b - a).valign = mva
-    rows["indicators"] = []
-    l3_align = form.get("l3_align", "c")
-    for i, ind in enumerate(inds):
-        rr = r + i
-        rows["indicators"].append(rr)
-        if ind.get("blank"):
-            t.add(rr, 2, 2, "")
-            for key in order:
-                t.add(rr, col_of[key], 1, "")
-            continue
-        t.add(rr, 2, 2, ind["l3"], align=l3_align)
-        vals = {
-            "target": (ind["target"]["printed"], "c", False),
-            "actual": (ind["actual"]["printed"], "c", False),
-            "weight": (ind["weight"], na, True),
-            "score": (ind["score"], na, True),
-            "note": (None, "l", False),
-        }
-        for key in order:
-            txt, al, nw = vals[key]
-            if key == "note":
-                t.add(rr, col_of[key], 1, paras=ind.get("note_paras") or ([ind["note"]] if ind.get("note") else []), align="l")
+    rows: dict = {}
+
+    def full(width: int, what: str) -> None:
+        if width != ncols:
+            raise FixtureError(f"{what} spans {width} of {ncols} base columns")
+
+    # -- header rows (项目名称 | …)
+    for head in lay.head:
+        r = t.new_row()
+        c = 0
+        for col in head:
+            if col.key == "label":
+                t.add(r, c, col.span, col.label)
             else:
-                t.add(rr, col_of[key], 1, txt, align=al, nowrap=nw)
-        for key in ("split_after", "expect_split_k", "values_second"):
-            if ind.get(key) is not None:
-                t.info[rr][key] = ind[key]
-        if ind.get("break_before"):
-            t.info[rr]["break_before"] = True
-    r += len(inds)
+                t.add(r, c, col.span, form[col.key], align=va)
+            c += col.span
+        full(c, "header row")
+
+    # -- funds block
+    FB = lay.funds
+    lines = form["fund_lines"]
+    printed_keys = {col.key for col in FB.cols}
+    r = t.new_row()
+    rows["fund_header"] = r
+    t.add(r, 0, FB.label_span, form["funds_label"], rs=1 + len(lines))
+    t.add(r, FB.label_span, FB.line_span, FB.line_head)
+    c0 = FB.label_span + FB.line_span
+    full(_row_width(FB.cols, c0), "funds block")
+    c = c0
+    for col in FB.cols:
+        t.add(r, c, col.span, col.label)
+        c += col.span
+    t.info[r]["keep_with_next"] = True
+    for line in lines:
+        canon, label, cells = line[:3]
+        extras = line[3] if len(line) > 3 else {}
+        for key, v in zip(FUND_KEYS, cells):
+            # a value with no column: only the block's weight, declared in its label ("(20分)")
+            in_label = key == "weight" and f"({v}分)" in form["funds_label"]
+            if v is not None and key not in printed_keys and not in_label:
+                raise FixtureError(f"fund line {label}: {key}={v!r} has no column")
+        r = t.new_row()
+        t.add(r, FB.label_span, FB.line_span, label)
+        c = c0
+        for col in FB.cols:
+            v = extras.get(col.key[2:], "") if col.key.startswith("x:") else cells[FUND_KEYS.index(col.key)]
+            t.add(r, c, col.span, v, align=na, nowrap=True)
+            c += col.span
+
+    # -- indicator tables
+    IT = lay.ind
+    pos = _spans(IT.cols)
+    full(_row_width(IT.cols), "indicator table")
+    for key in ("l1", "l2", "l3", "weight", "score"):
+        if key not in pos:
+            raise FixtureError(f"indicator table without a {key} column")
+    mva = form.get("merged_valign")
+    l3_align = form.get("l3_align", "c")
+    rows["indicators"] = []
+
+    def ind_header() -> None:
+        if IT.group is None:
+            hr = t.new_row()
+            if t.header_row is None:
+                t.header_row = hr
+                rows["ind_header"] = hr
+            for col in IT.cols:
+                t.add(hr, pos[col.key][0], col.span, col.label)
+            t.info[hr]["keep_with_next"] = True
+            return
+        if style.repeat_header:
+            raise FixtureError("a two-row indicator header cannot repeat on continuation pages")
+        glabel, gkeys = IT.group
+        r1, r2 = t.new_row(), t.new_row()
+        rows.setdefault("ind_header", r1)
+        first = min(pos[k][0] for k in gkeys)
+        width = sum(pos[k][1] for k in gkeys)
+        if first + width != max(pos[k][0] + pos[k][1] for k in gkeys):
+            raise FixtureError(f"group {glabel} over columns that are not adjacent")
+        t.add(r1, first, width, glabel)
+        for col in IT.cols:
+            if col.key in gkeys:
+                t.add(r2, pos[col.key][0], col.span, col.label)
+            else:
+                t.add(r1, pos[col.key][0], col.span, col.label, rs=2)
+        t.info[r1]["keep_with_next"] = 2
+        t.info[r2]["keep_with_next"] = True
+
+    def ind_rows(inds: list[dict]) -> None:
+        rr = [t.new_row() for _ in inds]
+        rows["indicators"] += rr
+        starts1 = [i for i, ind in enumerate(inds) if "l1" in ind] + [len(inds)]
+        starts2 = sorted(set([i for i, ind in enumerate(inds) if "l2" in ind] + starts1))
+        if starts1[0] != 0:
+            raise FixtureError("first indicator row of a table needs l1")
+        for a, b in zip(starts1, starts1[1:]):
+            text = inds[a].get("l1_printed", inds[a]["l1"])
+            t.add(rr[a], pos["l1"][0], pos["l1"][1], text, rs=b - a).valign = mva
+        for a, b in zip(starts2, starts2[1:]):
+            if a < len(inds):
+                t.add(rr[a], pos["l2"][0], pos["l2"][1], inds[a]["l2"], rs=b - a).valign = mva
+        for ind, r in zip(inds, rr):
+            for col in IT.cols:
+                key = col.key
+                c, cs = pos[key]
+                if key in ("l1", "l2"):
+                    continue
+                if ind.get("blank"):
+                    t.add(r, c, cs, "")
+                elif key == "l3":
+                    t.add(r, c, cs, ind["l3"], align=l3_align)
+                elif key in ("target", "actual"):
+                    t.add(r, c, cs, ind[key]["printed"])
+                elif key in ("op", "tval", "tunit"):
+                    cells = ind["target"]["cells"]
+                    t.add(r, c, cs, cells[("op", "tval", "tunit").index(key)], nowrap=key == "op")
+                elif key in ("weight", "score"):
+                    t.add(r, c, cs, ind[key], align=na, nowrap=True)
+                elif key == "note":
+                    paras = ind.get("note_paras") or ([ind["note"]] if ind.get("note") else [])
+                    t.add(r, c, cs, paras=paras, align="l")
+                elif key.startswith("x:"):
+                    t.add(r, c, cs, ind.get("extra", {}).get(key[2:], ""))
+                else:
+                    raise FixtureError(f"unknown indicator column {key}")
+            for k in ("split_after", "expect_split_k", "values_second"):
+                if ind.get(k) is not None:
+                    t.info[r][k] = ind[k]
+            if ind.get("break_before"):
+                t.info[r]["break_before"] = True
+
+    # -- goals, and the indicators under them
+    GB = lay.goals
+    inds = form["indicators"]
+    if not GB.blocks:
+        r = t.new_row()
+        rows["goals"] = r
+        t.add(r, 0, GB.label_span, GB.label, rs=2)
+        c = GB.label_span
+        t.add(r, c, GB.planned.span, GB.planned.label)
+        if GB.actual is not None:
+            t.add(r, c + GB.planned.span, GB.actual.span, GB.actual.label)
+        full(c + GB.planned.span + (GB.actual.span if GB.actual else 0), "goals block")
+        t.info[r]["keep_with_next"] = True
+        r = t.new_row()
+        t.add(r, c, GB.planned.span, paras=form["goal_planned"], align="l")
+        if GB.actual is not None:
+            t.add(r, c + GB.planned.span, GB.actual.span, paras=form["goal_actual"], align="l")
+        ind_header()
+        ind_rows(inds)
+    else:
+        goals = [ind.get("goal") for ind in inds]
+        if goals != sorted(goals) or set(goals) != set(range(1, len(form["goal_labels"]) + 1)):
+            raise FixtureError(f"indicator rows must run through goal blocks 1..n in order: {goals}")
+        rows["goals"] = []
+        for gi, (glabel, gtext) in enumerate(zip(form["goal_labels"], form["goal_planned"]), 1):
+            r = t.new_row()
+            rows["goals"].append(r)
+            t.add(r, 0, GB.label_span, glabel)
+            t.add(r, GB.label_span, ncols - GB.label_span, paras=[gtext], align="l")
+            t.info[r]["keep_with_next"] = 2 if IT.group is None else 3
+            ind_header()
+            ind_rows([ind for ind in inds if ind["goal"] == gi])
+
+    # -- total and grade
+    r = t.new_row()
     rows["total"] = r
-    wc, sc = col_of["weight"], col_of["score"]
+    wc, sc = pos["weight"][0], pos["score"][0]
     first = min(wc, sc)
-    t.add(r, 0, first, L["total"])
-    for c in range(first, 9):
+    t.add(r, 0, first, lay.total_label)
+    grade_here = lay.grade_label is None and form.get("grade") is not None
+    for col in IT.cols:
+        c, cs = pos[col.key]
+        if c < first:
+            continue
         if c == wc:
-            t.add(r, c, 1, form["total"][0], align=na, nowrap=True)
+            t.add(r, c, cs, form["total"][0], align=na, nowrap=True)
         elif c == sc:
-            t.add(r, c, 1, form["total"][1], align=na, nowrap=True)
+            t.add(r, c, cs, form["total"][1], align=na, nowrap=True)
+        elif grade_here and c > sc:
+            t.add(r, c, cs, form["grade"])
+            grade_here = False
         else:
-            t.add(r, c, 1, "")
-    r += 1
-    if has_grade:
+            t.add(r, c, cs, "")
+    if grade_here:
+        raise FixtureError("no column after the total score for the grade")
+    if lay.grade_label is not None and form.get("grade") is not None:
+        r = t.new_row()
         rows["grade"] = r
-        t.add(r, 0, 2, L["grade"])
-        t.add(r, 2, 7, form["grade"])
-        r += 1
-    assert r == nrows
+        t.add(r, 0, lay.grade_span, lay.grade_label)
+        t.add(r, lay.grade_span, ncols - lay.grade_span, form["grade"])
     return t, rows
 
 
@@ -772,21 +879,26 @@ def _printed_digits(pairs) -> dict[str, int]:
 
 
 def truth_form(form: dict, index: int, page_start: int, page_end: int, ind_pages: list[int]) -> Form:
+    lay = form_layout(form)
+    split = any(col.key in ("op", "tval", "tunit") for col in lay.ind.cols)
     fls = []
-    for i, (canon, label, cells) in enumerate(form["fund_lines"]):
+    for i, (canon, label, cells, *_) in enumerate(form["fund_lines"]):
         fls.append(FundLine(i, canon, nfkc(label), *[_num(c) for c in cells], confidence=1.0,
                             **_precision(FundLine, _printed_digits(zip(FUND_FIELDS, cells)), ("decimals",))))
     inds = []
-    l1 = l2 = None
+    l1 = l2 = l1w = None
     for ind, page in zip(form["indicators"], ind_pages):
         if "l1" in ind:
-            l1 = ind["l1"]
+            l1, l1w = ind["l1"], ind.get("l1_weight")
         if "l2" in ind:
             l2 = ind["l2"]
         if ind.get("blank"):
             continue
         tg, ac = ind["target"], ind["actual"]
         note = "\n".join(ind["note_paras"]) if ind.get("note_paras") else ind.get("note")
+        actual_unit = ac["unit"]
+        if split and actual_unit is None and tg["value"] is not None and ac["value"] is not None:
+            actual_unit = tg["unit"]  # a bare number in 实际完成值 is in the row's 度量单位
         inds.append(Indicator(
             indicator_index=len(inds), level1=nfkc(l1), level2=nfkc(l2), level3=nfkc(ind["l3"]),
             target=nfkc(tg["printed"]), actual=nfkc(ac["printed"]),
@@ -794,32 +906,35 @@ def truth_form(form: dict, index: int, page_start: int, page_end: int, ind_pages
             deviation_note=nfkc(note) if note else None,
             kind="quantitative" if tg["value"] is not None else "qualitative",
             target_op=tg["op"], target_value=tg["value"], actual_value=ac["value"],
-            target_unit=nfkc(tg["unit"]), actual_unit=nfkc(ac["unit"]),
+            target_unit=nfkc(tg["unit"]), actual_unit=nfkc(actual_unit),
             page=page, confidence=1.0,
             **_precision(Indicator, _printed_digits([("weight", ind["weight"]), ("score", ind["score"])]),
                          ("decimals",)),
+            level1_weight=l1w, goal_index=ind.get("goal"),
         ))
     f0 = fls[0]
+    unmapped = lay.extra_labels
     return Form(
         form_index=index, page_start=page_start, page_end=page_end, method="text",
-        template=form.get("template", "mof2020"), year=form["year"],
-        project_name=nfkc(form["project_name"]), department=nfkc(form["department"]),
-        implementing_unit=nfkc(form["implementing_unit"]), funds_unit=form["funds_unit"],
+        template=lay.template, year=form["year"],
+        project_name=nfkc(form.get("project_name")), department=nfkc(form["department"]),
+        implementing_unit=nfkc(form.get("implementing_unit")), funds_unit=form["funds_unit"],
         budget_initial=f0.budget_initial, budget_full_year=f0.budget_full_year, executed=f0.executed,
         funds_weight=f0.weight, execution_rate_pct=f0.execution_rate_pct, funds_score=f0.score,
         goal_planned="\n".join(nfkc(p) for p in form["goal_planned"]),
-        goal_actual="\n".join(nfkc(p) for p in form["goal_actual"]),
+        goal_actual=None if form["goal_actual"] is None else "\n".join(nfkc(p) for p in form["goal_actual"]),
         total_weight=_num(form["total"][0]), total_score=_num(form["total"][1]),
         grade=form.get("grade"),
         **_precision(Form, _printed_digits(zip(("total_weight", "total_score"), form["total"]))),
-        confidence=1.0, needs_review=False,
-        fund_lines=fls, indicators=inds,
+        confidence=1.0, needs_review=bool(unmapped),
+        fund_lines=fls, indicators=inds, unmapped_labels=list(unmapped),
     )
 
 
 def form_to_json(f: Form) -> dict:
     d = dataclasses.asdict(f)
     d.pop("review_reasons", None)
+    d.pop("boxes", None)  # where fields were printed: a reading, not what the form says
     return d
 
 
@@ -943,6 +1058,11 @@ def make_bad(textdir: Path, baddir: Path, spec: dict) -> None:
 # --------------------------------------------------------------------------- main
 
 
+# output folders whose truth JSON --check compares
+CHECKED_DIRS = ("text", "bad", "scans", "variants/text", "variants/scans")
+VARIANT_SCAN_SEED = 20250301
+
+
 def generate(out_root: Path) -> list[tuple[str, dict]]:
     textdir = out_root / "text"
     baddir = out_root / "bad"
@@ -952,6 +1072,12 @@ def generate(out_root: Path) -> list[tuple[str, dict]]:
         results.append((spec["name"], render_document(spec, textdir)))
     make_bad(textdir, baddir, documents.BAD)
     results += make_scans(textdir, out_root / "scans")
+    # regional variants of the form (fixture_records/variants.py): text and scans
+    vtext = out_root / "variants" / "text"
+    vtext.mkdir(parents=True, exist_ok=True)
+    for spec in variants.DOCUMENTS:
+        results.append((spec["name"], render_document(spec, vtext)))
+    results += make_scans(vtext, out_root / "variants" / "scans", variants.SCANS, seed=VARIANT_SCAN_SEED)
     return results
 
 
@@ -960,7 +1086,7 @@ def check() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp))
         bad = []
-        for sub in ("text", "bad", "scans"):
+        for sub in CHECKED_DIRS:
             new_dir = Path(tmp) / sub
             for new in sorted(new_dir.glob("*.json")):
                 old = committed / sub / new.name

@@ -138,11 +138,15 @@ def _write(pages, spec: dict, out: Path) -> Path:
     return path
 
 
-def make_scans(textdir: Path, scandir: Path) -> list[tuple[str, dict]]:
+def make_scans(
+    textdir: Path, scandir: Path, specs: list[dict] | None = None, seed: int = SEED
+) -> list[tuple[str, dict]]:
+    """Scan `specs` (default SCANS) of the text fixtures in textdir into scandir; one random
+    stream per call, so adding a set of specs elsewhere leaves these bytes unchanged."""
     scandir.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     results = []
-    for spec in SCANS:
+    for spec in SCANS if specs is None else specs:
         truth = json.loads((textdir / f"{spec['source']}.json").read_text(encoding="utf-8"))
         pages = _render(textdir / truth["file"], spec, rng)
         path = _write(pages, spec, scandir)

@@ -51,6 +51,19 @@ def Q(text: str) -> dict:
     return V(text=text)
 
 
+def T(nature: str, value: str, unit: str = "") -> dict:
+    """A target printed in three cells, 指标性质 | 指标值 | 度量单位 (Sichuan, Yunnan).
+
+    T("≥", "95", "%") prints ≥ | 95 | %: the target reads "≥95%", op >=, value 95, unit %.
+    T("定性", "有效") prints 定性 | 有效 | (empty): the target is the 指标值 alone, qualitative.
+    """
+    if nature == "定性":
+        return {"cells": (nature, value, unit), "printed": value, "op": None, "value": None, "unit": None}
+    v = V(value, unit, nature)
+    v["cells"] = (nature, value, unit)
+    return v
+
+
 def d2(x) -> Decimal:
     return Decimal(str(x)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
@@ -81,6 +94,7 @@ def fund_block(
     pct_sign: str = "",
     dash: str = "—",
     sub_rates: bool = True,
+    weight_decimals: int = 2,
 ):
     """Consistent 项目资金 block from its 其中 lines.
 
@@ -111,7 +125,7 @@ def fund_block(
         "年度资金总额",
         total_label,
         [fmt(t, decimals, thousands) for t in tot]
-        + [fmt(w), fmt(r) + pct_sign, fmt(funds_score(w, r))],
+        + [fmt(w, weight_decimals), fmt(r) + pct_sign, fmt(funds_score(w, r))],
     )
     return [total] + out
 
