@@ -50,6 +50,8 @@ def check_report(report: Path, screenshots: Path, executable: str = CHROMIUM) ->
                 crops_decoded: Array.from(document.querySelectorAll("section.form-page img"))
                     .filter((i) => i.complete && i.naturalWidth > 0).length,
                 scripts: document.querySelectorAll("script").length,
+                // markup printed in the forms' cells, present as text (not as elements)
+                markup_as_text: (document.body.textContent.match(/<(script|img|svg|iframe)[ >]/g) || []).length,
                 overview_visible: document.getElementById("overview").offsetParent !== null,
             })""")
             page.screenshot(path=str(screenshots / "overview.png"), full_page=False)

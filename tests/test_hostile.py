@@ -1,16 +1,15 @@
 """Hostile inputs in one batch: each reported truthfully in documents.parquet, nothing
 written outside --out, exit status 0."""
 
-import io
 import zipfile
 
 import numpy as np
 import polars as pl
 import pymupdf
 import pytest
+from conftest import FIXTURES
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
 from extract.cli.main import app
 
 pytest.importorskip("paddleocr", reason="the image inputs need the OCR extra")

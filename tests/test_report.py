@@ -30,7 +30,8 @@ HOSTILE = {
 def dataset(tmp_path_factory, fixtures_dir):
     out = tmp_path_factory.mktemp("report") / "ds"
     inputs = tmp_path_factory.mktemp("inputs")
-    for name in ("text/seed_hongqiao.pdf", "text/audit_planted_faults.pdf", "bad/encrypted.pdf"):
+    for name in ("text/seed_hongqiao.pdf", "text/audit_planted_faults.pdf", "text/markup_in_cells.pdf",
+                 "bad/encrypted.pdf"):
         shutil.copy(fixtures_dir / name, inputs / Path(name).name)
     ingest([inputs], out, IngestConfig(workers=1))
     return out
@@ -57,7 +58,7 @@ def test_report_has_every_section_and_a_page_per_form(report, dataset):
     path, summary = report
     html = path.read_text("utf-8")
     forms = pl.read_parquet(dataset / "forms.parquet")
-    assert summary.forms == forms.height == 3 + 8  # the seed's forms and the planted faults
+    assert summary.forms == forms.height == 3 + 8 + 1  # seed, planted faults, markup in cells
     for section in ('id="overview"', 'id="charts"', 'id="projects"', 'id="failures"', 'id="findings-by-check"'):
         assert section in html
     assert html.count('class="form-page"') == forms.height
@@ -94,6 +95,15 @@ def test_findings_are_marked_on_the_extracted_form(report, dataset):
     assert "weights.total" in page
 
 
+def test_markup_printed_in_a_form_is_shown_as_text(report):
+    """fixtures/text/markup_in_cells.pdf prints <script>, <img onerror> and <svg onload> in
+    its cells: the report holds them escaped, never as markup."""
+    html = report[0].read_text("utf-8")
+    assert "&lt;script&gt;alert(&quot;jixiao&quot;)&lt;/script&gt;社区文化活动补助项目" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&quot;&gt;&lt;svg onload=alert(2)&gt;" in html
+    assert '<script>alert("jixiao")' not in html and "<img src=x" not in html and "<svg onload" not in html
+
+
 def test_document_text_is_escaped(dataset):
     html = build_report(_hostile_tables(dataset), ReportOptions(crops=False))
     for raw in ("<script>alert", "<img src=x", "<svg onload", "<iframe"):
@@ -109,7 +119,7 @@ def test_a_missing_source_file_is_said_not_fatal(dataset, tmp_path):
     tables["documents"] = tables["documents"].with_columns(pl.lit(str(tmp_path / "gone.pdf")).alias("source"))
     summary = ReportSummary()
     html = build_report(tables, ReportOptions(), summary)
-    assert summary.crops == 0 and len(summary.missing_sources) == 2
+    assert summary.crops == 0 and len(summary.missing_sources) == 3
     assert "源文件无法打开" in html
 
 
@@ -141,6 +151,7 @@ def test_report_in_headless_chromium(report, tmp_path):
     assert result["crops"] > 0 and result["crops_decoded"] == result["crops"]
     assert result["sorted_descending"] and result["form_page_opens"]
     assert result["foreign_requests"] == [] and result["dialogs"] == [] and result["errors"] == []
+    assert result["scripts"] == 1 and result["markup_as_text"] >= 3  # the fixture's markup, as text
     assert all(Path(p).stat().st_size > 10_000 for p in result["screenshots"])
 
 

@@ -415,7 +415,24 @@ NO_FORM = {
     ],
 }
 
-DOCUMENTS = [DEPT_FINAL, TWO_ON_ONE, SPLIT_DOC, LONG_DOC, NO_FORM]
+# --------------------------------------------------------------------------- markup in the cells
+
+# A form whose cells hold HTML (as a careless or hostile publisher might print them): the
+# report must show it as text and run none of it (tests/test_report.py).
+G_HOSTILE = dict(
+    G4,
+    project_name='<script>alert("jixiao")</script>社区文化活动补助项目',
+    implementing_unit="<img src=x onerror=alert(1)>江城市群众艺术馆",
+    indicators=[dict(G4["indicators"][0], note='"><svg onload=alert(2)>按计划完成'), *G4["indicators"][1:]],
+)
+
+HOSTILE_DOC = {
+    "name": "markup_in_cells",
+    "style": TWO_ON_ONE["style"],
+    "blocks": [{"type": "form", "form": G_HOSTILE, "new_page": True}],
+}
+
+DOCUMENTS = [DEPT_FINAL, TWO_ON_ONE, SPLIT_DOC, LONG_DOC, NO_FORM, HOSTILE_DOC]
 
 NOT_A_PDF_HTML = """<!DOCTYPE html>
 <html lang="zh-CN">
