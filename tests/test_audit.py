@@ -169,7 +169,7 @@ def test_default_split_is_information():
     f.indicators[2].weight, f.indicators[2].score = 25.0, 25.0
     rows = run(f).filter(pl.col("check") == "weights.default_split")
     assert rows["severity"].to_list() == ["info"]
-    assert rows["found"][0] == "产出55.0/效益25.0/满意度10.0/预算执行10.0"
+    assert rows["found"][0] == "产出55/效益25/满意度10/预算执行10"
 
 
 def test_missing_level1():

@@ -10,7 +10,7 @@ from extract.audit import audit_dataset
 from extract.dataset import to_frames
 from extract.document import process_document
 
-CASES = [c for c in truth_cases("text") if c.values[1]["forms"]]
+CASES = [c for c in truth_cases("text") + truth_cases("variants/text") if c.values[1]["forms"]]
 
 
 @pytest.mark.parametrize("pdf, truth", CASES)

@@ -234,44 +234,93 @@ def _level1_key(rules: Rules) -> pl.Expr:
     return pl.coalesce(expr, col("level1"))
 
 
+def _expected_split(rules: Rules, template: str | None, declared: dict[str, float]) -> tuple[float, dict[str, float] | None]:
+    """The budget weight and first-level split a form is expected to have: its family's,
+    or what its own first-level labels declare (None: no split is expected)."""
+    funds = rules.family_funds_weight.get(template or "", rules.funds_weight)
+    if declared:
+        return funds, declared
+    return funds, (dict(rules.level1_weights) if rules.family_fixed_split.get(template or "", True) else None)
+
+
+def _split_text(funds: float, parts: dict[str, float] | None) -> str:
+    shown = [f"{k.removesuffix('指标')}{v:g}" for k, v in (parts or {}).items()]
+    return "/".join([*shown, f"预算执行{funds:g}"])
+
+
 def weights_default_split(ctx: Context) -> pl.DataFrame:
     rules = ctx.rules
-    default = "/".join(f"{k.removesuffix('指标')}{v:g}" for k, v in rules.level1_weights.items())
-    default += f"/预算执行{rules.funds_weight:g}"
     split = (
         ctx.indicators.with_columns(_level1_key(rules).alias("category"))
         .group_by("form_id", "category", maintain_order=True)
-        .agg(col("weight").sum().alias("w"))
-        .with_columns(pl.format("{}{}", col("category").str.replace("指标$", ""), col("w").round(2)).alias("part"))
+        .agg(col("weight").sum().alias("w"), col("level1_weight").drop_nulls().first().alias("declared"))
         .group_by("form_id", maintain_order=True)
-        .agg(col("part").str.join("/").alias("found_split"), pl.struct("category", "w").alias("parts"))
+        .agg(pl.struct("category", "w", "declared").alias("parts"))
     )
-    frame = ctx.totals.join(split, on="form_id", how="inner").with_columns(
-        pl.format("{}/预算执行{}", col("found_split"), col("funds_weight").round(2)).alias("found_split")
-    )
-    expected_parts = {k: v for k, v in rules.level1_weights.items()}
+    frame = ctx.totals.join(split, on="form_id", how="inner")
 
-    def differs(parts: list[dict], funds_weight: float | None) -> bool:
-        got = {p["category"]: p["w"] for p in parts}
-        if funds_weight is not None and abs(funds_weight - rules.funds_weight) > rules.epsilon:
-            return True
-        if set(got) != set(expected_parts):
-            return True
-        return any(abs((got[k] or 0) - v) > rules.epsilon for k, v in expected_parts.items())
+    def judge(row: dict) -> dict:
+        got = {p["category"]: p["w"] for p in row["parts"]}
+        declared = {p["category"]: p["declared"] for p in row["parts"] if p["declared"] is not None}
+        funds, parts = _expected_split(rules, row["template"], declared)
+        differs = row["funds_weight"] is not None and abs(row["funds_weight"] - funds) > rules.epsilon
+        if parts is not None:
+            differs = differs or set(got) != set(parts) or any(
+                abs((got.get(k) or 0) - v) > rules.epsilon for k, v in parts.items())
+        found = "/".join(f"{k.removesuffix('指标')}{round(v or 0, 2):g}" for k, v in got.items())
+        found += f"/预算执行{round(row['funds_weight'], 2):g}" if row["funds_weight"] is not None else "/预算执行?"
+        return {"differs": differs, "expected": _split_text(funds, parts), "found": found}
 
     frame = frame.with_columns(
-        pl.struct("parts", "funds_weight")
-        .map_elements(lambda s: differs(s["parts"], s["funds_weight"]), return_dtype=pl.Boolean)
-        .alias("split_differs")
-    )
+        pl.struct("parts", "funds_weight", "template")
+        .map_elements(judge, return_dtype=pl.Struct({"differs": pl.Boolean, "expected": pl.String, "found": pl.String}))
+        .alias("split")
+    ).unnest("split")
     return _emit(
         frame, "weights.default_split", "info",
-        col("split_differs"),
+        col("differs"),
         lit("form"),
-        lit(default), col("found_split"),
-        pl.format("一级指标权重为{}，与默认的{}不同（允许调整，仅供参考）", col("found_split"), lit(default)),
+        col("expected"), col("found"),
+        pl.format("一级指标权重为{}，与默认的{}不同（允许调整，仅供参考）", col("found"), col("expected")),
         col("confidence"), ctx.rules,
     )
+
+
+def weights_level1_declared(ctx: Context) -> pl.DataFrame:
+    """Anhui prints each first-level category's weight in its label: the rows under it
+    must add up to it."""
+    groups = (
+        ctx.indicators.filter(col("level1_weight").is_not_null())
+        .group_by("form_id", "level1", maintain_order=True)
+        .agg(col("level1_weight").first().alias("declared"), col("weight").sum().alias("sum"),
+             col("weight").is_null().any().alias("gap"), col("confidence").min().alias("confidence"),
+             col("decimals").struct.field("weight").max().alias("weight_decimals"))
+    )
+    return _emit(
+        groups, "weights.level1_declared", "error",
+        ~col("gap") & ((col("sum") - col("declared")).abs() > half_unit(col("weight_decimals")) + ctx.rules.epsilon),
+        lit("form"),
+        fmt(col("declared")), fmt(col("sum")),
+        pl.format("一级指标「{}」标注{}分，其下三级指标分值合计为{}", col("level1"), fmt(col("declared")), fmt(col("sum"))),
+        col("confidence"), ctx.rules,
+    )
+
+
+def form_unmapped_labels(ctx: Context) -> pl.DataFrame:
+    """Header labels the lexicon does not know: their columns were not read. Add them to
+    extract/segment/lexicon.toml (README) and ingest again."""
+    if "unmapped_labels" not in ctx.forms.columns:
+        return ctx.forms.clear().select(col("form_id"))
+    frame = ctx.forms.filter(col("unmapped_labels").list.len() > 0).with_columns(
+        col("unmapped_labels").list.join("、").alias("labels"))
+    return _emit(
+        frame, "form.unmapped_labels", "info",
+        lit(True),
+        lit("form"),
+        lit(None, dtype=pl.String), col("labels"),
+        pl.format("表头标签未能识别：{}（该列未读取；可在 lexicon.toml 中补充）", col("labels")),
+        lit(1.0), ctx.rules,
+    ).with_columns(lit("extraction").alias("source"))
 
 
 def weights_missing_level1(ctx: Context) -> pl.DataFrame:
@@ -444,6 +493,7 @@ CHECKS = {
     "weights.total": weights_total,
     "weights.default_split": weights_default_split,
     "weights.missing_level1": weights_missing_level1,
+    "weights.level1_declared": weights_level1_declared,
     "score.exceeds_weight": score_exceeds_weight,
     "score.total_mismatch": score_total_mismatch,
     "score.met_not_full": score_met_not_full,
@@ -455,4 +505,5 @@ CHECKS = {
     "indicator.rate_disagrees": indicator_rate_disagrees,
     "indicator.overachieved": indicator_overachieved,
     "extraction.low_confidence": extraction_low_confidence,
+    "form.unmapped_labels": form_unmapped_labels,
 }

@@ -27,6 +27,10 @@ class Rules:
     negations: tuple[str, ...]
     funds_weight: float
     level1_weights: dict[str, float]
+    # Per family of the form (forms.template): its budget weight; whether the national
+    # first-level split applies.
+    family_funds_weight: dict[str, float]
+    family_fixed_split: dict[str, bool]
     required_level1: tuple[str, ...]
     low_confidence: float
     epsilon: float
@@ -38,7 +42,9 @@ def _merge(base: dict, override: dict, where: str = "") -> dict:
     for key, value in override.items():
         if key not in base:
             raise RulesError(f"unknown rule {where}{key}")
-        if isinstance(base[key], dict) and key not in ("grades", "grade_aliases"):
+        if key == "families":  # a rules file may name families the defaults do not
+            out[key] = {**base[key], **value}
+        elif isinstance(base[key], dict) and key not in ("grades", "grade_aliases"):
             if not isinstance(value, dict):
                 raise RulesError(f"rule {where}{key} must be a table")
             out[key] = _merge(base[key], value, f"{where}{key}.")
@@ -70,6 +76,8 @@ def load_rules(path: Path | None = None) -> Rules:
             negations=tuple(data["qualitative"]["negations"]),
             funds_weight=float(w["funds"]),
             level1_weights={k: float(v) for k, v in w.items() if k not in ("funds", "required_level1")},
+            family_funds_weight={name: float(f.get("funds", w["funds"])) for name, f in data["families"].items()},
+            family_fixed_split={name: bool(f.get("fixed_split", True)) for name, f in data["families"].items()},
             required_level1=tuple(w["required_level1"]),
             low_confidence=float(data["confidence"]["low"]),
             epsilon=float(data["tolerance"]["epsilon"]),

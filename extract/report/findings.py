@@ -13,6 +13,7 @@ CHECK_FIELDS: dict[str, tuple[str, ...]] = {
     "weights.total": ("total_weight",),
     "weights.default_split": (),
     "weights.missing_level1": (),
+    "weights.level1_declared": (),
     "score.exceeds_weight": ("weight", "score"),
     "score.total_mismatch": ("total_score",),
     "score.met_not_full": _QUANT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -35,11 +36,39 @@ _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
 _FUZZY_MIN_LENGTH = 4
 
 
+# OCR reads the stroke 一 as a dash ("-级指标"): for matching labels, a dash is 一.
+_DASHES = str.maketrans({c: "一" for c in "-—－–‐"})
+
+
+def _one_deleted(text: str, spelling: str) -> bool:
+    """Whether `text` is `spelling` with one character lost (OCR skipped a thin glyph)."""
+    return len(text) == len(spelling) - 1 and any(spelling[:i] + spelling[i + 1:] == text for i in range(len(spelling)))
+
+
 def _substitutions(a: str, b: str) -> int:
     """Characters that differ between two strings of one length (more if lengths differ)."""
     if len(a) != len(b):
         return max(len(a), len(b))
     return sum(x != y for x, y in zip(a, b))
+
+
+DEFAULT_FAMILY = "mof2020"
+
+
+@dataclass(frozen=True)
+class Family:
+    """A regional variant of the form and the markers that give it away (lexicon.toml)."""
+
+    name: str
+    title: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern, ...] = ()
+
+    def found_in(self, title: str, labels: Iterable[str]) -> bool:
+        if any(sp in title for sp in self.title):
+            return True
+        return any(lab.startswith(m) for lab in labels for m in self.labels) or any(
+            p.fullmatch(lab) for lab in labels for p in self.patterns)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,13 +78,40 @@ class Lexicon:
     level1_names: frozenset[str]
     level2_names: frozenset[str]
     grades: frozenset[str]
+    families: tuple[Family, ...] = ()
+    ignored: frozenset[str] = frozenset()  # labels of columns kept in no field
+
+    def family(self, title: str, labels: Iterable[str]) -> str:
+        """forms.template: the first family whose markers the form shows (labels compacted)."""
+        t = compact(title)
+        labels = [compact(lab) for lab in labels]
+        return next((f.name for f in self.families if f.found_in(t, labels)), DEFAULT_FAMILY)
 
     def match(self, table: str, label: str) -> str | None:
         """The key of `table` whose spelling the label is, the longest spelling winning."""
         return _match_cached(self, table, label)
 
+    def near(self, table: str, label: str) -> set[str]:
+        """Keys whose spelling the label could be with one character misread or lost: to be
+        settled by elimination among a header row's labels ("级指标" beside 二级指标 and
+        三级指标 is 一级指标)."""
+        text = compact(label).translate(_DASHES)
+        keys = set()
+        for key, spellings in self.tables[table].items():
+            for sp in spellings:
+                if len(sp) < _FUZZY_MIN_LENGTH - 1:
+                    continue
+                head = text[: len(sp)]
+                if (_substitutions(head, sp) <= 1 and _LABEL_TAIL.match(text[len(sp):])) or (
+                        len(sp) >= _FUZZY_MIN_LENGTH and _one_deleted(text[: len(sp) - 1], sp)
+                        and _LABEL_TAIL.match(text[len(sp) - 1:])):
+                    keys.add(key)
+        return keys
+
     def _match(self, table: str, label: str) -> str | None:
         text = compact(label)
+        if text[:1] in "-—－–‐":
+            text = text.translate(_DASHES)
         if not text:
             return None
         best: tuple[int, str] | None = None
@@ -115,4 +171,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         level1_names=frozenset(compact(s) for s in data["indicator_names"]["level1"]),
         level2_names=frozenset(compact(s) for s in data["indicator_names"]["level2"]),
         grades=frozenset(data["grades"]["values"]),
+        ignored=frozenset(compact(s) for s in data.get("ignored", {}).get("labels", ())),
+        families=tuple(
+            Family(f["name"], tuple(compact(s) for s in f.get("title", ())), tuple(compact(s) for s in f.get("labels", ())),
+                   tuple(re.compile(p) for p in f.get("patterns", ())))
+            for f in data.get("families", ())
+        ),
     )

@@ -30,6 +30,7 @@ class FormRegion:
     title_page: int
     year: int | None = None
     grids: list[Grid] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines between title and table ("金额单位：万元")
 
     @property
     def pages(self) -> tuple[int, int]:
@@ -91,8 +92,10 @@ def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
                     first_on_page = False
                 else:
                     year_above = parse_year(line.text) or year_above
-                    if current is not None and current.year is None and not current.grids:
-                        current.year = year_above
+                    if current is not None and not current.grids:
+                        current.notes.append(line.text)
+                        if current.year is None:
+                            current.year = year_above
                 continue
             grid: Grid = item  # type: ignore[assignment]
             title = _title_in_grid(grid, lex)

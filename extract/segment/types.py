@@ -41,8 +41,9 @@ class RawFundLine:
 class RawIndicator:
     level1: Field | None
     level2: Field | None
-    cells: dict[str, Field]  # level3, target, actual, weight, score, deviation_note
+    cells: dict[str, Field]  # level3, target (or target_op, target, target_unit), actual, weight, score, deviation_note
     page: int
+    goal_index: int | None = None  # the goal block of the row, where a form has several
 
 
 @dataclass
@@ -61,6 +62,10 @@ class SegmentedForm:
     indicators: list[RawIndicator] = field(default_factory=list)
     total: dict[str, Field] = field(default_factory=dict)
     grade: Field | None = None
+    # The budget block's weight where a label declares it instead of a 分值 column
+    # (Hubei: "项目预算执行情况(20分)", "得分(20分*执行率)").
+    funds_weight_declared: float | None = None
+    notes: list[str] = field(default_factory=list)  # printed between title and table
     # Header labels no lexicon entry knows: reported so a user can add them.
     unmapped_labels: list[str] = field(default_factory=list)
     # Structural doubts (a block not found, a column not mapped): the form needs review.

@@ -7,6 +7,7 @@ horizontal overlap with that block's header labels — never by column position.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extract.grid import Cell, Grid
@@ -18,11 +19,15 @@ from extract.values.text import compact
 # A value cell belongs to the header column it overlaps most, if that overlap is at least
 # this share of the narrower of the two (a cell straddling two columns is ambiguous).
 _MIN_OVERLAP = 0.5
-_TEXT_KEYS = ("level3", "target", "actual", "deviation_note")
+_TEXT_KEYS = ("level3", "target_op", "target", "target_unit", "actual", "deviation_note")
 # Columns every variant of the form has; one not found means values were not read.
 _REQUIRED_FUNDS_COLUMNS = ("budget_full_year", "executed")
 _REQUIRED_INDICATOR_COLUMNS = ("level1", "level3", "target", "actual", "weight", "score")
 _VALUE_KEYS = ("weight", "score")
+# A header cell longer than this is text, not a column label.
+_MAX_LABEL_LENGTH = 20
+# Points a label declares: "(20分)", "(20分*执行率)".
+_DECLARED_POINTS = re.compile(r"(\d+(?:\.\d+)?)分")
 
 
 @dataclass(frozen=True)
@@ -61,19 +66,24 @@ class _IndicatorRow:
     first_in_grid: bool = False
     last_in_grid: bool = False
     extra: dict[str, Field] = field(default_factory=dict)
+    goal: int = 0  # how many goal blocks came before the row
 
 
 class _Walker:
-    def __init__(self, region: FormRegion, lex: Lexicon, template: str) -> None:
+    def __init__(self, region: FormRegion, lex: Lexicon) -> None:
         self.lex = lex
         start, end = region.pages
-        self.form = SegmentedForm(region.title, start, end, region.year, template)
+        labels = [c.text for g in region.grids for c in g.cells if c.text and len(compact(c.text)) <= 20]
+        self.form = SegmentedForm(region.title, start, end, region.year, lex.family(region.title, labels),
+                                  notes=list(region.notes))
         self.state: str | None = None
         self.funds_columns: list[Column] = []
         self.goals_columns: list[Column] = []
         self.indicator_columns: list[Column] = []
         self.rows: list[_IndicatorRow] = []
         self.funds_label_cell: Cell | None = None
+        self.goal_blocks = 0
+        self.rows_at_header = 0  # rows read when the last indicator header was
 
     # -- classification -------------------------------------------------------------------
     def walk(self, region: FormRegion) -> SegmentedForm:
@@ -84,7 +94,7 @@ class _Walker:
             if len(self.rows) > first_data_row:
                 self.rows[first_data_row].first_in_grid = True
                 self.rows[-1].last_in_grid = self.rows[-1].row == grid.n_rows - 1
-        self.form.indicators = _resolve_indicators(self.rows, self.lex)
+        self.form.indicators = _resolve_indicators(self.rows, self.lex, several_goals=self.goal_blocks > 1)
         self._check_blocks()
         return self.form
 
@@ -103,6 +113,9 @@ class _Walker:
         blocks.pop(None, None)
         if self._indicator_header_row(starting):
             self.state = "indicators"
+            self.rows_at_header = len(self.rows)
+            return
+        if self._indicator_subheader_row(starting):
             return
         if "funds" in blocks:
             self._funds_header(blocks["funds"], starting)
@@ -140,15 +153,30 @@ class _Walker:
         self.funds_label_cell = label
         self.form.funds_label = label.text
         self.funds_columns = self._columns("funds_columns", [c for c in starting if c is not label])
+        if not any(c.key == "weight" for c in self.funds_columns):
+            for text in [label.text] + [c.text for c in starting]:
+                if m := _DECLARED_POINTS.search(compact(text)):
+                    self.form.funds_weight_declared = float(m.group(1))
+                    break
 
-    def _columns(self, table: str, cells: list[Cell]) -> list[Column]:
+    def _columns(self, table: str, cells: list[Cell], note_unknown: bool = True) -> list[Column]:
+        """Header cells → columns; a short text no spelling knows is an unmapped label."""
+        keys = [self.lex.match(table, cell.text) for cell in cells]
+        taken = set(keys)
+        for i, cell in enumerate(cells):
+            if keys[i] is None and len(compact(cell.text)) <= _MAX_LABEL_LENGTH:
+                # A misread label: the one key it could be that no other label of the row has.
+                left = self.lex.near(table, cell.text) - taken
+                if len(left) == 1:
+                    keys[i] = left.pop()
+                    taken.add(keys[i])
         columns = []
-        for cell in cells:
-            key = self.lex.match(table, cell.text)
+        for cell, key in zip(cells, keys):
+            label = compact(cell.text)
             if key:
                 columns.append(Column(key, cell.x0, cell.x1))
-            elif cell.text.strip():
-                self.form.unmapped_labels.append(cell.text)
+            elif note_unknown and 0 < len(label) <= _MAX_LABEL_LENGTH and label not in self.lex.ignored:
+                self.form.unmapped_labels.append(label)
         return columns
 
     def _funds_line(self, starting: list[Cell], page: int) -> None:
@@ -172,15 +200,19 @@ class _Walker:
     # -- goals ------------------------------------------------------------------------------
     def _goals_header(self, label: Cell, starting: list[Cell], page: int) -> None:
         self.state = "goals"
+        self.goal_blocks += 1
         others = [c for c in starting if c is not label]
-        self.goals_columns = self._columns("goals_columns", others)
-        if not self.goals_columns:
-            # No 预期目标 / 实际完成情况 headings: the text sits right beside the label.
+        # Headings (预期目标 | 实际完成情况) or the goal's text itself: known once one maps.
+        self.goals_columns = self._columns("goals_columns", others, note_unknown=False)
+        if self.goals_columns:
+            self._columns("goals_columns", others)
+        else:
+            # No 预期目标 / 实际完成情况 headings: the text sits right beside the label. A
+            # form with several goal blocks (年度绩效目标1, 2 …) has their texts joined.
             texts = [c for c in others if c.text]
-            if texts:
-                self.form.goals["planned"] = Field.of(texts[0], page)
-            if len(texts) > 1:
-                self.form.goals["actual"] = Field.of(texts[1], page)
+            for key, cell in zip(("planned", "actual"), texts):
+                prev = self.form.goals.get(key)
+                self.form.goals[key] = prev.joined(Field.of(cell, page), "\n") if prev else Field.of(cell, page)
 
     def _goals_text(self, starting: list[Cell], page: int) -> None:
         for cell in starting:
@@ -199,6 +231,20 @@ class _Walker:
         )
         return True
 
+    def _indicator_subheader_row(self, starting: list[Cell]) -> bool:
+        """A second header row right under the first, splitting one of its columns (Yunnan:
+        年度指标值 over 指标性质 | 指标值 | 度量单位): the sub-columns replace the one above."""
+        if self.state != "indicators" or len(self.rows) > self.rows_at_header:
+            return False
+        labelled = [c for c in starting if c.text.strip()]
+        if not labelled or any(self.lex.match("indicator_columns", c.text) is None for c in labelled):
+            return False
+        subs = self._columns("indicator_columns", labelled)
+        self.indicator_columns = [
+            col for col in self.indicator_columns if not any(s.x0 >= col.x0 - 1 and s.x1 <= col.x1 + 1 for s in subs)
+        ] + subs
+        return True
+
     def _indicator_row(self, gi: int, r: int, page: int, cells: list[Cell]) -> None:
         mapped: dict[str, Cell] = {}
         for cell in cells:
@@ -208,7 +254,7 @@ class _Walker:
             if key in ("level1", "level2") or cell.row == r:
                 mapped[key] = cell
         if mapped:
-            self.rows.append(_IndicatorRow(gi, r, page, mapped))
+            self.rows.append(_IndicatorRow(gi, r, page, mapped, goal=self.goal_blocks))
 
     # -- total and grade --------------------------------------------------------------------
     def _total_row(self, label: Cell, starting: list[Cell], page: int) -> None:
@@ -248,8 +294,8 @@ class _Walker:
             f.problems.append("总分 row not found")
 
 
-def segment_region(region: FormRegion, lex: Lexicon, template: str = "mof2020") -> SegmentedForm:
-    return _Walker(region, lex, template).walk(region)
+def segment_region(region: FormRegion, lex: Lexicon) -> SegmentedForm:
+    return _Walker(region, lex).walk(region)
 
 
 # -- indicator rows across page breaks ---------------------------------------------------------
@@ -257,7 +303,7 @@ def _text(cell: Cell | None) -> str:
     return cell.text if cell is not None else ""
 
 
-def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon) -> list[RawIndicator]:
+def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, several_goals: bool = False) -> list[RawIndicator]:
     """Fill merged names down, rejoin what a page break cut, drop blank rows."""
     merged: list[_IndicatorRow] = []
     names1: dict[int, _Name] = {}
@@ -286,6 +332,7 @@ def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon) -> list[RawIndi
                 level2=row.level2.field if row.level2 else None,
                 cells=fields,
                 page=row.page,
+                goal_index=row.goal if several_goals else None,
             )
         )
     return out

@@ -6,6 +6,8 @@ gets confidence 0 and puts the form under review: never a guess.
 
 from __future__ import annotations
 
+import re
+
 from extract.records import FieldBox, Form, FundLine, Indicator
 from extract.segment.lexicon import Lexicon
 from extract.segment.types import Field, RawFundLine, SegmentedForm
@@ -21,6 +23,10 @@ REVIEW_CONFIDENCE = 0.85
 # (measured on the scan fixtures), so an operator read below this is a doubt.
 OPERATOR_CONFIDENCE = 0.95
 _OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
+# A first-level label that declares its weight: "产出指标(50分)" (Anhui).
+_LEVEL1_WEIGHT = re.compile(r"^(.+?)\((\d+(?:\.\d+)?)分\)$")
+# What a split target's 指标性质 column says of a qualitative row.
+_QUALITATIVE_MARKS = frozenset({"定性", "定性指标"})
 _FUND_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
 
 
@@ -83,12 +89,18 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
     form.decimals = totals.decimals
     rd.absorb(totals)
     unit = lex.funds_unit(seg.funds_label or "")
+    for note in seg.notes:  # "金额单位：万元" above the table
+        if unit is None and "单位" in note:
+            unit = lex.funds_unit(note)
     if unit is None:
         rd.reasons.append("项目资金 unit not printed; 万元 assumed")
         unit = "万元"
     form.funds_unit = unit
     form.fund_lines, raw_lines = _fund_lines(seg, rd, lex)
     total_line = next((ln for ln in form.fund_lines if ln.line == "年度资金总额"), None)
+    if total_line is not None and total_line.weight is None and seg.funds_weight_declared is not None:
+        total_line.weight = seg.funds_weight_declared  # from the block's label: "(20分)"
+        total_line.decimals["weight"] = 0 if seg.funds_weight_declared.is_integer() else 1
     if total_line is not None:
         form.budget_initial = total_line.budget_initial
         form.budget_full_year = total_line.budget_full_year
@@ -100,6 +112,8 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         rd.reasons.append("年度资金总额 line not found")
     form.indicators = [_indicator(i, raw, rd) for i, raw in enumerate(seg.indicators)]
     rd.reasons.extend(seg.problems)
+    if seg.unmapped_labels:
+        rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))
     form.confidence = rd.confidence
     form.review_reasons = rd.reasons
     form.needs_review = bool(rd.reasons) or rd.confidence < REVIEW_CONFIDENCE
@@ -151,18 +165,34 @@ def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> tuple[list[Fun
 def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     row = _Reader()
     cells = raw.cells
+    split = "target_op" in cells or "target_unit" in cells
     target = row.text(cells.get("target"), "") or ""
+    if split:  # 指标性质 | 指标值 | 度量单位 read as one printed target
+        op = row.text(cells.get("target_op"), "") or ""
+        unit = row.text(cells.get("target_unit"), "") or ""
+        target = target if op in _QUALITATIVE_MARKS else op + target + unit
     actual = row.text(cells.get("actual"), "") or ""
     weight = row.number(cells.get("weight"), f"indicator {index} 分值", "weight")
     score = row.number(cells.get("score"), f"indicator {index} 得分", "score")
     t, a = parse_measure(target), parse_measure(actual)
-    target_field = cells.get("target")
+    target_field = cells.get("target_op") if split else cells.get("target")
     if t is not None and t.op and target_field is not None and target_field.confidence < OPERATOR_CONFIDENCE:
         if any(ch in _OPERATOR_GLYPHS for ch in target):
             row.reasons.append(f"indicator {index} 年度指标值: operator read uncertainly ({target!r})")
+    actual_unit = a.unit if a else None
+    if split and t is not None and a is not None and actual_unit is None:
+        actual_unit = t.unit  # the 度量单位 column serves both values
+    if t is not None and a is not None and t.unit and actual_unit and t.unit != actual_unit:
+        # One measure in two units (‰ read as %, 万元 as 元): a misreading or a slip; either
+        # way the comparison of target and actual cannot be trusted as printed.
+        row.reasons.append(f"indicator {index}: target in {t.unit} but actual in {actual_unit}")
+    level1 = row.text(raw.level1, "") or ""
+    level1_weight = None
+    if m := _LEVEL1_WEIGHT.match(level1):
+        level1, level1_weight = m.group(1), float(m.group(2))
     ind = Indicator(
         indicator_index=index,
-        level1=row.text(raw.level1, "") or "",
+        level1=level1,
         level2=row.text(raw.level2, "") or "",
         level3=row.text(cells.get("level3"), "") or "",
         target=target,
@@ -175,10 +205,12 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
         target_value=t.value if t else None,
         actual_value=a.value if a else None,
         target_unit=t.unit if t else None,
-        actual_unit=a.unit if a else None,
+        actual_unit=actual_unit,
         page=raw.page,
         confidence=row.confidence,
         decimals=row.decimals,
+        level1_weight=level1_weight,
+        goal_index=raw.goal_index,
     )
     rd.absorb(row)
     return ind
