@@ -19,6 +19,31 @@ _BAR_SHARE = 0.75
 _END_SIDE, _APEX_SIDE = 0.4, 0.6
 
 
+def _runs(row: np.ndarray, min_gap: int = 2) -> int:
+    """Separate strokes a row of ink crosses (gaps narrower than min_gap do not part them)."""
+    xs = np.nonzero(row)[0]
+    return 0 if not len(xs) else 1 + int(np.sum(np.diff(xs) > min_gap))
+
+
+def _equals(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> bool:
+    """Bars only, shaped as =: one thick bar (a blurred =) or two of one length, close."""
+    h, w = crop.shape
+    groups, start = [], None
+    for r in range(h + 1):
+        if r < h and inked[r]:
+            start = r if start is None else start
+        elif start is not None:
+            groups.append((start, r))
+            start = None
+    if len(groups) == 1:
+        return h <= 0.8 * w
+    if len(groups) != 2:
+        return False
+    (a0, a1), (b0, b1) = groups
+    lengths = [int(crop[a0:a1].any(axis=0).sum()), int(crop[b0:b1].any(axis=0).sum())]
+    return min(lengths) >= 0.9 * max(lengths) and (b0 - a1) <= 0.7 * h  # 二: short top, wide gap
+
+
 def operator_shape(ink: np.ndarray) -> str | None:
     """The operator one glyph's ink mask shows (≥ ≤ > < =), or None if it shows none."""
     ys, xs = np.nonzero(ink)
@@ -32,23 +57,32 @@ def operator_shape(ink: np.ndarray) -> str | None:
     bar = widths >= _BAR_SHARE * w
     inked = widths > 0
     if bar[inked].all():
-        return "="  # bars only: = (or ═, which prints the same)
-    k = h
-    while k > 0 and (bar[k - 1] or not inked[k - 1]):
-        k -= 1
+        return "=" if _equals(crop, bar, inked) else None
+    # The chevron is what lies above the first bar (serifs may trail below the bars).
+    k = int(np.argmax(bar)) if bar.any() else h
     bars_below = bool(bar[k:].any())
     rows = [r for r in range(k) if inked[r]]
     if len(rows) < 4 or bar[:k].any():
         return None  # a bar above or inside the chevron: not an operator
     centre = [float(np.nonzero(crop[r])[0].mean()) / max(1, w - 1) for r in rows]
+    apex = int(np.argmax(centre)) if centre[0] < 0.5 else int(np.argmin(centre))
+    # Below the apex a ">" has one stroke per row; a slanted underline (≥ in Song faces)
+    # adds a second.
+    underline = sum(_runs(crop[r]) >= 2 for r in rows[apex + 2:]) >= 3
+    # With a slanted underline the chevron's middle rows hold both strokes: judge the
+    # sides on the first and last rows and the apex alone.
     ends = (centre[0] + centre[-1]) / 2
-    if ends < _END_SIDE and max(centre) > _APEX_SIDE:
+    if ends < _END_SIDE and centre[apex] > _APEX_SIDE:
         op = ">"
-    elif ends > 1 - _END_SIDE and min(centre) < 1 - _APEX_SIDE:
+    elif ends > 1 - _END_SIDE and centre[apex] < 1 - _APEX_SIDE:
         op = "<"
     else:
         return None
-    return {">": "≥", "<": "≤"}[op] if bars_below else op
+    return {">": "≥", "<": "≤"}[op] if bars_below or underline else op
+
+
+# A loop smaller than this share of the largest is a pinhole where strokes nearly touch.
+_MIN_LOOP_SHARE = 0.2
 
 
 def percent_shape(ink: np.ndarray) -> str | None:
@@ -59,6 +93,9 @@ def percent_shape(ink: np.ndarray) -> str | None:
     if len(ys) < 12:
         return None
     crop = (ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1] > 0).astype(np.uint8)
-    _, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    holes = 0 if hierarchy is None else sum(1 for h in hierarchy[0] if h[3] >= 0)
-    return {2: "%", 3: "‰"}.get(holes)
+    contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return None
+    holes = [cv2.contourArea(c) + len(c) / 2 for c, h in zip(contours, hierarchy[0]) if h[3] >= 0]
+    loops = [a for a in holes if a >= _MIN_LOOP_SHARE * max(holes, default=0)]
+    return {2: "%", 3: "‰"}.get(len(loops))
