@@ -116,8 +116,8 @@ def test_full_marks(tables):
 def test_score_distribution(tables):
     got = score_distribution(tables["forms"])
     assert got.columns == ["bin", "lo", "hi", "count"]
-    assert got["bin"].to_list() == ["<60", "60–70", "70–80", "80–90", "90–95", "95–100", "≥100"]
-    assert got["count"].to_list() == [1, 0, 0, 1, 0, 1, 1]  # 59.5, 85, 95, 100; the null left out
+    assert got["bin"].to_list() == ["<60", "60–70", "70–80", "80–90", "90–95", "95–100", ">100"]
+    assert got["count"].to_list() == [1, 0, 0, 1, 0, 2, 0]  # 59.5, 85, 95 and 100 (the top); the null left out
     assert got["lo"][0] is None and got["hi"][-1] is None and got.row(1)[1:3] == (60.0, 70.0)
     two = score_distribution(tables["forms"], bins=(90,))
     assert two.select("bin", "count").rows() == [("<90", 2), ("≥90", 2)]
@@ -164,6 +164,6 @@ def test_cli_stats(dataset, tmp_path):
     js = runner.invoke(app, ["stats", str(dataset), "--format", "json"])
     data = json.loads(js.stdout)
     assert data["by"] == ["department", "year"] and data["overview"]["documents"] == 2
-    assert [b["bin"] for b in data["score_distribution"]][-1] == "≥100"
+    assert [b["bin"] for b in data["score_distribution"]][-1] == ">100"
     empty = runner.invoke(app, ["stats", str(tmp_path)])
     assert empty.exit_code == 2 and "no dataset here" in empty.stderr and empty.stderr.count("\n") == 1

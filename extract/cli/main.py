@@ -210,7 +210,8 @@ def stats_cmd(
     tables, findings = load_stats_input(directory)
     report = stats_report(tables, findings, ("department", "year") if by == StatsBy.department else ("year",), _rules(rules))
     if fmt == StatsFormat.table:
-        print_stats(Console(), report)
+        console = Console()
+        print_stats(console if console.is_terminal else Console(width=200), report)  # a pipe: keep rows whole
     else:
         typer.echo(stats_csv(report) if fmt == StatsFormat.csv else stats_json(report), nl=fmt == StatsFormat.json)
 

@@ -19,20 +19,32 @@ def _cell(name: str, value) -> str:
     return str(value)
 
 
+# Short headers: the per-group table has fourteen columns and must fit a terminal.
+SHORT = {
+    "department": "部门 department", "year": "年度", "forms": "表", "documents": "文件", "score_mean": "均分",
+    "score_median": "中位", "score_min": "最低", "score_max": "最高", "execution_rate_mean": "执行率%",
+    "review_share": "待复核", "indicators_scored": "指标", "full_marks_share": "满分占比",
+    "errors_per_form": "错误/表", "top_grade_share": "优占比",
+}
+
+
 def _table(title: str, frame: pl.DataFrame, text_columns: tuple[str, ...] = ()) -> Table:
-    table = Table(title=title)
+    table = Table(title=title, caption="; ".join(f"{SHORT[c]} = {c}" for c in frame.columns if c in SHORT
+                                                  and c not in ("department",)) or None)
     for name in frame.columns:
-        table.add_column(name, justify="left" if name in text_columns else "right", overflow="fold")
+        table.add_column(SHORT.get(name, name), justify="left" if name in text_columns else "right",
+                         overflow="fold", min_width=8 if name in text_columns else None)
     for row in frame.iter_rows(named=True):
         table.add_row(*(_cell(k, v) for k, v in row.items()))
     return table
 
 
 def print_stats(console: Console, report: StatsReport) -> None:
-    overview = Table(title="overview")
-    for name in report.overview:
-        overview.add_column(name, justify="right")
-    overview.add_row(*(str(v) for v in report.overview.values()))
+    overview = Table(title="overview", show_header=False)
+    overview.add_column("what")
+    overview.add_column("count", justify="right")
+    for name, value in report.overview.items():
+        overview.add_row(name, str(value))
     console.print(overview)
     console.print(_table(f"by {' × '.join(report.by)}", report.groups, text_columns=("department",)))
     console.print(_table("total_score (总分得分)", report.scores, text_columns=("bin",)))

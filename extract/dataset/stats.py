@@ -128,7 +128,7 @@ def _edge(x: float) -> str:
     return f"{x:g}"
 
 
-def _distribution(values: pl.Series, edges: Sequence[float], closed: str) -> pl.DataFrame:
+def _distribution(values: pl.Series, edges: Sequence[float], closed: str, maximum: float | None = None) -> pl.DataFrame:
     """Counts of the non-null values in the bins the edges make, every bin listed (zero
     included), lowest first; lo/hi are null for the open ends."""
     edges = sorted(edges)
@@ -138,8 +138,14 @@ def _distribution(values: pl.Series, edges: Sequence[float], closed: str) -> pl.
     labels, counts = [], []
     for lo, hi in bounds:
         if closed == "left":
-            above, below = (v >= lo if lo is not None else None), (v < hi if hi is not None else None)
-            label = f"<{_edge(hi)}" if lo is None else f"≥{_edge(lo)}" if hi is None else f"{_edge(lo)}–{_edge(hi)}"
+            # [lo, hi); an edge that is the scale's maximum closes its bin: 100 belongs to
+            # 95–100, and ">100" is an overshoot.
+            at_max = maximum is not None and hi == maximum
+            past_max = maximum is not None and lo == maximum and hi is None
+            above = None if lo is None else (v > lo) if past_max else (v >= lo)
+            below = None if hi is None else (v <= hi) if at_max else (v < hi)
+            label = (f"<{_edge(hi)}" if lo is None else (">" if past_max else "≥") + _edge(lo) if hi is None
+                     else f"{_edge(lo)}–{_edge(hi)}")
         else:
             above, below = (v > lo if lo is not None else None), (v <= hi if hi is not None else None)
             label = f"≤{_edge(hi)}" if lo is None else f">{_edge(lo)}" if hi is None else f"{_edge(lo)}–{_edge(hi)}"
@@ -153,8 +159,9 @@ def _distribution(values: pl.Series, edges: Sequence[float], closed: str) -> pl.
 
 
 def score_distribution(forms: pl.DataFrame, bins: Sequence[float] = SCORE_EDGES) -> pl.DataFrame:
-    """total_score counted in bins [lo, hi): columns bin ("<60", "60–70" … "≥100"), lo, hi, count."""
-    return _distribution(forms["total_score"], bins, "left")
+    """total_score counted in bins [lo, hi) (the top one [95, 100]): columns bin ("<60", "60–70" …
+    "95–100", ">100"), lo, hi, count. A score above 100 is a form's own error."""
+    return _distribution(forms["total_score"], bins, "left", maximum=100.0)
 
 
 def execution_distribution(forms: pl.DataFrame, bins: Sequence[float] = EXECUTION_EDGES) -> pl.DataFrame:
