@@ -222,6 +222,9 @@ def report_cmd(
     out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="The HTML file (default DIR/report.html).")] = None,
     crops: Annotated[bool, typer.Option("--crops/--no-crops", help="Show each form's source pages (needs the source files).")] = True,
     dpi: Annotated[int, typer.Option(min=50, max=200, help="Resolution of the page crops.")] = 100,
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", exists=True, file_okay=False,
+        help="The folder given to ingest, if the files have moved since (documents.path is relative to it).")] = None,
 ) -> None:
     """One self-contained HTML audit report: overview, charts, all forms, a page per form."""
     from extract.report import ReportOptions, write_report
@@ -229,9 +232,9 @@ def report_cmd(
     _need_dataset(directory)
     target = out or directory / "report.html"
     try:
-        summary = write_report(directory, target, ReportOptions(crops=crops, dpi=dpi))
+        summary = write_report(directory, target, ReportOptions(crops=crops, dpi=dpi, sources=sources))
     except OSError as exc:
         _fail_usage(f"cannot write {target}: {exc.strerror or exc}")
     for path in summary.missing_sources:
-        _say(f"no page images for {path}: its source file cannot be opened")
+        _say(f"no page images for {path}: its source file is not recorded or cannot be opened (see --sources)")
     _say(f"report: {summary.forms} form(s), {summary.crops} page crop(s), {summary.bytes / 1e6:.1f} MB → {target}")

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from extract.audit import SEVERITY_ORDER
+from extract.audit import FINDINGS, SEVERITY_ORDER
 from extract.audit.summary import counts_by_check
+from extract.dataset import TABLES
 from extract.dataset.export import column_labels
 from extract.dataset.load import load_tables
 from extract.dataset.stats import execution_distribution, full_marks_by_department, overview, score_distribution
@@ -52,6 +53,9 @@ def _num(v: float | None, digits: int | None = None) -> str:
 class ReportOptions:
     crops: bool = True  # source page images beside each form (needs the source files)
     dpi: float = 100.0
+    # Where to look for the source files if they are no longer where ingest read them (the
+    # folder ingest was given: documents.path is relative to it).
+    sources: Path | None = None
     title: str = "jixiao 绩效自评表审核报告"
 
 
@@ -191,9 +195,8 @@ def _charts(tables: dict[str, pl.DataFrame], findings: pl.DataFrame) -> str:
 
 
 def _projects(forms: pl.DataFrame, findings: pl.DataFrame, anchors: dict[str, str]) -> str:
-    counts = (findings.group_by("form_id").agg(
+    counts = findings.group_by("form_id").agg(
         (pl.col("severity") == "error").sum().alias("errors"), (pl.col("severity") == "warning").sum().alias("warnings"))
-        if findings.height else pl.DataFrame(schema={"form_id": pl.String, "errors": pl.UInt32, "warnings": pl.UInt32}))
     table = forms.join(counts, on="form_id", how="left").sort("path", "form_index")
     rows = []
     for r in table.to_dicts():
@@ -278,47 +281,37 @@ def _form_page(view: _FormView, anchor: str, crops: list[Crop], note: str | None
 def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = ReportOptions(),
                  summary: ReportSummary | None = None) -> str:
     summary = summary if summary is not None else ReportSummary()
-    from extract.audit import FINDINGS
-
-    findings = tables.get("findings", pl.DataFrame(schema=FINDINGS))
+    # A dataset from an older jixiao may lack a table (boxes, pages): an empty one stands in.
+    empty = {**TABLES, "findings": FINDINGS}
+    tables = {name: tables.get(name, pl.DataFrame(schema=schema)) for name, schema in empty.items()}
+    findings = tables["findings"]
     forms = tables["forms"].sort("path", "form_index")
     anchors = {fid: f"form-{i + 1}" for i, fid in enumerate(forms["form_id"].to_list())}
-    parts = {name: tables[name].partition_by("form_id", as_dict=True) if tables.get(name) is not None
-             and tables[name].height else {} for name in ("fund_lines", "indicators", "boxes")}
-    by_form_findings = findings.partition_by("form_id", as_dict=True) if findings.height else {}
+    rows = {name: tables[name].partition_by("form_id", as_dict=True)
+            for name in ("fund_lines", "indicators", "boxes", "findings")}
 
-    def rows_of(name: str, form_id: str, schema_from: pl.DataFrame) -> pl.DataFrame:
-        return parts[name].get((form_id,), schema_from.clear())
+    def rows_of(name: str, form_id: str) -> pl.DataFrame:
+        return rows[name].get((form_id,), tables[name].clear())
 
-    frames: dict[tuple[str, int], PageFrame] = {}
-    pages = tables.get("pages")
-    if pages is not None:
-        for r in pages.to_dicts():
-            frames[(r["doc_id"], r["page"])] = PageFrame(r["page"], r["method"], r["width"], r["height"],
-                                                         r["turns"] or 0, r["skew"] or 0.0, r["dpi"])
+    frames = _frames_by_document(tables["pages"])
     docs = {r["doc_id"]: r for r in tables["documents"].to_dicts() if r.get("duplicate_of") is None}
-
     pages_html = []
     for doc_id, doc_forms in _group(forms.to_dicts(), "doc_id"):
-        source, note = None, None
-        if options.crops:
-            source, note = _open(docs.get(doc_id))
-            if note:
-                summary.missing_sources.append(doc_forms[0]["path"])
+        source, note = _open(docs.get(doc_id), options.sources) if options.crops else (None, None)
+        if note:
+            summary.missing_sources.append(doc_forms[0]["path"])
         try:
             for form in doc_forms:
                 fid = form["form_id"]
-                view = _FormView(form, rows_of("fund_lines", fid, tables["fund_lines"]),
-                                 rows_of("indicators", fid, tables["indicators"]),
-                                 rows_of("boxes", fid, tables.get("boxes", pl.DataFrame())) if parts["boxes"]
-                                 else pl.DataFrame(schema={"subject": pl.String, "field": pl.String}),
-                                 by_form_findings.get((fid,), findings.clear()))
+                view = _FormView(form, rows_of("fund_lines", fid), rows_of("indicators", fid), rows_of("boxes", fid),
+                                 rows_of("findings", fid))
                 crops: list[Crop] = []
                 if source is not None:
                     extent, marks = view.page_marks()
-                    doc_frames = {p: fr for (d, p), fr in frames.items() if d == doc_id}
-                    crops = form_crops(source, doc_frames, extent, marks, options.dpi)
+                    crops = form_crops(source, frames.get(doc_id, {}), extent, marks, options.dpi)
                     summary.crops += len(crops)
+                    if not crops:
+                        note = "字段位置未记录（数据集早于此版本），不显示原页面；重新 ingest 即可。"
                 pages_html.append(_form_page(view, anchors[fid], crops, note))
                 summary.forms += 1
         finally:
@@ -342,6 +335,14 @@ def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = Repor
     ])
 
 
+def _frames_by_document(pages: pl.DataFrame) -> dict[str, dict[int, PageFrame]]:
+    frames: dict[str, dict[int, PageFrame]] = defaultdict(dict)
+    for r in pages.to_dicts():
+        frames[r["doc_id"]][r["page"]] = PageFrame(r["page"], r["method"], r["width"], r["height"],
+                                                   r["turns"] or 0, r["skew"] or 0.0, r["dpi"])
+    return frames
+
+
 def _group(rows: list[dict], key: str) -> list[tuple[str, list[dict]]]:
     groups: dict[str, list[dict]] = {}
     for r in rows:
@@ -349,14 +350,25 @@ def _group(rows: list[dict], key: str) -> list[tuple[str, list[dict]]]:
     return list(groups.items())
 
 
-def _open(doc: dict | None):
-    """The source document of a dataset row, or why its pages cannot be shown."""
-    if doc is None or not doc.get("source"):
-        return None, "源文件未记录（数据集早于此版本），不显示原页面。"
-    try:
-        return open_source(doc["source"], doc.get("member")), None
-    except (OSError, BadInput) as exc:
-        return None, f"源文件无法打开，不显示原页面：{doc['source']}（{exc}）"
+def _open(doc: dict | None, sources: Path | None):
+    """The source document of a dataset row (where ingest read it, else under `sources`),
+    or why its pages cannot be shown."""
+    if doc is None:
+        return None, "源文件未记录，不显示原页面。"
+    member = doc.get("member")
+    candidates = [doc["source"]] if doc.get("source") else []
+    if sources is not None:  # documents.path is relative to the folder ingest was given
+        path = doc["path"][: -len(member) - 1] if member and doc["path"].endswith("/" + member) else doc["path"]
+        candidates.append(str(sources / path))
+    if not candidates:
+        return None, "源文件未记录（数据集早于此版本；可用 --sources 指定原文件夹），不显示原页面。"
+    problem = ""
+    for source in candidates:
+        try:
+            return open_source(source, member), None
+        except (OSError, BadInput) as exc:
+            problem = f"{source}（{exc}）"
+    return None, f"源文件无法打开，不显示原页面：{problem}"
 
 
 def write_report(directory: Path, out: Path, options: ReportOptions = ReportOptions()) -> ReportSummary:
