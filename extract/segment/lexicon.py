@@ -36,8 +36,12 @@ _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
 _FUZZY_MIN_LENGTH = 4
 
 
-# OCR reads the stroke 一 as a dash ("-级指标"): for matching labels, a dash is 一.
-_DASHES = str.maketrans({c: "一" for c in "-—－–‐"})
+# OCR reads the stroke 一 as a dash ("-级指标"): a label's leading dash is taken for 一.
+_DASHES = frozenset("-—－–‐")
+
+
+def _undash(text: str) -> str:
+    return "一" + text[1:] if text[:1] and text[0] in _DASHES else text
 
 
 def _one_deleted(text: str, spelling: str) -> bool:
@@ -95,23 +99,18 @@ class Lexicon:
         """Keys whose spelling the label could be with one character misread or lost: to be
         settled by elimination among a header row's labels ("级指标" beside 二级指标 and
         三级指标 is 一级指标)."""
-        text = compact(label).translate(_DASHES)
+        text = _undash(compact(label))
         keys = set()
         for key, spellings in self.tables[table].items():
-            for sp in spellings:
-                if len(sp) < _FUZZY_MIN_LENGTH - 1:
-                    continue
-                head = text[: len(sp)]
-                if (_substitutions(head, sp) <= 1 and _LABEL_TAIL.match(text[len(sp):])) or (
-                        len(sp) >= _FUZZY_MIN_LENGTH and _one_deleted(text[: len(sp) - 1], sp)
-                        and _LABEL_TAIL.match(text[len(sp) - 1:])):
+            for sp in (sp for sp in spellings if len(sp) >= _FUZZY_MIN_LENGTH):
+                misread = _substitutions(text[: len(sp)], sp) <= 1 and _LABEL_TAIL.match(text[len(sp):])
+                lost = _one_deleted(text[: len(sp) - 1], sp) and _LABEL_TAIL.match(text[len(sp) - 1:])
+                if misread or lost:
                     keys.add(key)
         return keys
 
     def _match(self, table: str, label: str) -> str | None:
-        text = compact(label)
-        if text[:1] in "-—－–‐":
-            text = text.translate(_DASHES)
+        text = _undash(compact(label))
         if not text:
             return None
         best: tuple[int, str] | None = None
@@ -153,6 +152,15 @@ class Lexicon:
         return None
 
 
+def _family(entry: dict) -> Family:
+    return Family(
+        entry["name"],
+        title=tuple(compact(s) for s in entry.get("title", ())),
+        labels=tuple(compact(s) for s in entry.get("labels", ())),
+        patterns=tuple(re.compile(p) for p in entry.get("patterns", ())),
+    )
+
+
 @lru_cache(maxsize=65536)
 def _match_cached(lex: Lexicon, table: str, label: str) -> str | None:
     return lex._match(table, label)
@@ -172,9 +180,5 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         level2_names=frozenset(compact(s) for s in data["indicator_names"]["level2"]),
         grades=frozenset(data["grades"]["values"]),
         ignored=frozenset(compact(s) for s in data.get("ignored", {}).get("labels", ())),
-        families=tuple(
-            Family(f["name"], tuple(compact(s) for s in f.get("title", ())), tuple(compact(s) for s in f.get("labels", ())),
-                   tuple(re.compile(p) for p in f.get("patterns", ())))
-            for f in data.get("families", ())
-        ),
+        families=tuple(_family(f) for f in data.get("families", ())),
     )
