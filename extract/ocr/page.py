@@ -152,10 +152,10 @@ def settle_lone_glyphs(grids, ink: np.ndarray, scale: float) -> None:
             else:
                 continue
             inside, _, _ = _cell_ink(ink, cell, scale)
-            op = shape(inside)
-            if op is not None:
-                cell.words = [replace(word, text=op, confidence=max(word.confidence, OPERATOR_SHAPE_CONFIDENCE)
-                                      if word.text == op else OPERATOR_SHAPE_CONFIDENCE)]
+            sign = shape(inside)
+            if sign is not None:
+                sure = max(word.confidence, OPERATOR_SHAPE_CONFIDENCE) if word.text == sign else OPERATOR_SHAPE_CONFIDENCE
+                cell.words = [replace(word, text=sign, confidence=sure)]
 
 
 # After a red seal is painted out, the light fringe of its strokes remains; the recogniser

@@ -73,7 +73,7 @@ class _Walker:
     def __init__(self, region: FormRegion, lex: Lexicon) -> None:
         self.lex = lex
         start, end = region.pages
-        labels = [c.text for g in region.grids for c in g.cells if c.text and len(compact(c.text)) <= 20]
+        labels = [c.text for g in region.grids for c in g.cells if 0 < len(compact(c.text)) <= _MAX_LABEL_LENGTH]
         self.form = SegmentedForm(region.title, start, end, region.year, lex.family(region.title, labels),
                                   notes=list(region.notes))
         self.state: str | None = None
