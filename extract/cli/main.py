@@ -39,6 +39,13 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 on any fail
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 
 
+def _out() -> Console:
+    """Where tables go: the terminal at its width, or a pipe or file at a width that keeps
+    rows whole (rich would fold them to 80 columns)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
 def _say(message: str) -> None:
     """A message line on stderr, never wrapped (scripts grep these)."""
     typer.echo(message, err=True)
@@ -93,7 +100,7 @@ def ingest_cmd(
     finally:
         if isinstance(progress, BarProgress):
             progress.stop()
-    print_ingest_summary(Console(), summary, out)
+    print_ingest_summary(_out(), summary, out)
     if strict and summary.failed:
         for path, error in summary.failures:
             _say(f"failed: {path}: {error}")
@@ -112,7 +119,7 @@ def audit_cmd(
     findings = audit_directory(directory, _rules(rules))
     from extract.dataset import read_table
 
-    print_audit_summary(Console(), findings, read_table(directory, "forms"))
+    print_audit_summary(_out(), findings, read_table(directory, "forms"))
     if strict:
         _strict_exit(findings)
 
@@ -135,7 +142,7 @@ def show_cmd(
         raise typer.Exit(1)
     if form is not None and not any(f.form_index == form for f in res.forms):
         _fail_usage(f"{file}: no form {form} (the document has {len(res.forms)})")
-    print_document(Console(), res, form)
+    print_document(_out(), res, form)
     if overlay is not None:
         from extract.report import draw_overlay
 
@@ -210,8 +217,7 @@ def stats_cmd(
     tables, findings = load_stats_input(directory)
     report = stats_report(tables, findings, ("department", "year") if by == StatsBy.department else ("year",), _rules(rules))
     if fmt == StatsFormat.table:
-        console = Console()
-        print_stats(console if console.is_terminal else Console(width=200), report)  # a pipe: keep rows whole
+        print_stats(_out(), report)
     else:
         typer.echo(stats_csv(report) if fmt == StatsFormat.csv else stats_json(report), nl=fmt == StatsFormat.json)
 

@@ -51,11 +51,13 @@ def print_document(console: Console, res: DocumentResult, only: int | None = Non
                 "budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")))
         console.print(funds)
         ind = Table(title="绩效指标")
-        for col in ("#", "一级", "二级", "三级", "指标值", "实际值", "分值", "得分", "偏差原因", "p"):
+        goals = any(i.goal_index is not None for i in form.indicators)  # Hubei's goal blocks
+        for col in ("#", *(["目标"] if goals else []), "一级", "二级", "三级", "指标值", "实际值", "分值", "得分", "偏差原因", "p"):
             ind.add_column(col, overflow="fold")
         for i in form.indicators:
-            ind.add_row(str(i.indicator_index), i.level1, i.level2, i.level3, i.target, i.actual,
-                        _num(i.weight), _num(i.score), i.deviation_note or "", str(i.page))
+            level1 = i.level1 if i.level1_weight is None else f"{i.level1}({i.level1_weight:g}分)"
+            ind.add_row(str(i.indicator_index), *([str(i.goal_index or "")] if goals else []), level1, i.level2, i.level3,
+                        i.target, i.actual, _num(i.weight), _num(i.score), i.deviation_note or "", str(i.page))
         console.print(ind)
 
 

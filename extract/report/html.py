@@ -241,17 +241,21 @@ def _form_page(view: _FormView, anchor: str, crops: list[Crop], note: str | None
                f"<tr><th>预期目标</th>{view.cell('form', 'goal_planned', f['goal_planned'] or '', pre=True)}</tr>"
                f"<tr><th>实际完成情况</th>{view.cell('form', 'goal_actual', f['goal_actual'] or '', pre=True)}</tr></table>")
     rows = []
+    goals = any(ind.get("goal_index") is not None for ind in view.indicators)  # Hubei's goal blocks
     for i, ind in enumerate(view.indicators):
         subject = f"indicators[{i}]"
         digits = ind.get("decimals") or {}
-        cells = []
+        cells = [f'<td class="n">{ind["goal_index"] or ""}</td>'] if goals else []
         for k in INDICATOR_COLUMNS:
             if k in ("weight", "score"):
                 cells.append(view.cell(subject, k, _num(ind[k], digits.get(k)), numeric=True))
+            elif k == "level1" and ind.get("level1_weight") is not None:  # Anhui: 产出指标(50分)
+                cells.append(view.cell(subject, k, f"{ind[k]}（{_num(ind['level1_weight'])}分）"))
             else:
                 cells.append(view.cell(subject, k, ind[k] or ""))
         rows.append(f"<tr><td class=\"n\">{i}</td>{''.join(cells)}</tr>")
-    out.append("<h3>绩效指标</h3>" + _table(["#", *column_labels("indicators", INDICATOR_COLUMNS, "zh")], rows))
+    headers = ["#", *(["目标"] if goals else []), *column_labels("indicators", INDICATOR_COLUMNS, "zh")]
+    out.append("<h3>绩效指标</h3>" + _table(headers, rows))
     digits = f.get("decimals") or {}
     out.append("<table>"
                f"<tr><th>总分 分值</th>{view.cell('form', 'total_weight', _num(f['total_weight'], digits.get('total_weight')), True)}"
