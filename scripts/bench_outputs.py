@@ -1,12 +1,16 @@
 """Speed of the outputs people open, against the plainest way to make the same bytes.
 
     python scripts/bench_outputs.py [--rounds 5] [FOLDER]    (default fixtures/text)
+    python scripts/bench_outputs.py --scale 300                 a 300-document archive
 
 Ingests FOLDER once into a temporary dataset, then alternates, round by round:
 - `jixiao report` (HTML with page crops) against rendering the same form pages with plain
   PyMuPDF at the same resolution as JPEG (the unavoidable part of the work);
 - `jixiao export --format xlsx` against polars' own `write_excel` of the same tables.
 The median round counts; ratios are what to compare across machines.
+
+--scale N: N copies of the seed document (3 forms each), the report with --crops all,
+flagged and none: size, time and the peak memory of this process.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import polars as pl
 import pymupdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extract.batch import IngestConfig, ingest  # noqa: E402
 from extract.dataset.export import export_xlsx, flatten  # noqa: E402
 from extract.dataset.load import load_tables  # noqa: E402
@@ -48,11 +53,33 @@ def plain_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
             flat.write_excel(wb, worksheet=name[:31])
 
 
+def scale(n: int) -> None:
+    import resource
+
+    from bench_scale import make_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, data = Path(tmp) / "corpus", Path(tmp) / "ds"
+        corpus.mkdir()
+        make_corpus(corpus, n)
+        ingest([corpus], data, IngestConfig())
+        for crops in ("all", "flagged", "none"):
+            t = time.perf_counter()
+            s = write_report(data, Path(tmp) / f"{crops}.html", ReportOptions(crops=crops))
+            print(f"report --crops {crops}: {s.forms} forms, {s.crops} page crops, {s.bytes / 1e6:.1f} MB, "
+                  f"{time.perf_counter() - t:.1f} s")
+        print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", type=Path, default=Path("fixtures/text"))
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--scale", type=int, metavar="N", help="report on N generated documents")
     args = ap.parse_args(argv)
+    if args.scale:
+        scale(args.scale)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "ds"
         ingest([args.folder], data, IngestConfig(workers=1))

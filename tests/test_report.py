@@ -105,7 +105,7 @@ def test_markup_printed_in_a_form_is_shown_as_text(report):
 
 
 def test_document_text_is_escaped(dataset):
-    html = build_report(_hostile_tables(dataset), ReportOptions(crops=False))
+    html = build_report(_hostile_tables(dataset), ReportOptions(crops="none"))
     for raw in ("<script>alert", "<img src=x", "<svg onload", "<iframe"):
         assert raw not in html
     assert "&lt;script&gt;alert(&quot;project&quot;)&lt;/script&gt;" in html
@@ -125,9 +125,24 @@ def test_a_missing_source_file_is_said_not_fatal(dataset, tmp_path):
     assert found.crops == (tables["forms"]["page_end"] - tables["forms"]["page_start"] + 1).sum()
 
 
+def test_flagged_crops_show_only_the_forms_that_need_a_look(dataset):
+    """--crops flagged (large archives): page images for forms with findings above info or
+    under review; the others say why they have none."""
+    tables = load_tables(dataset)
+    findings, forms = tables["findings"], tables["forms"]
+    flagged = set(findings.filter(pl.col("severity") != "info")["form_id"]) | set(
+        forms.filter(pl.col("needs_review"))["form_id"])
+    assert 0 < len(flagged) < forms.height
+    summary = ReportSummary()
+    html = build_report(tables, ReportOptions(crops="flagged"), summary)
+    pages = forms.filter(pl.col("form_id").is_in(list(flagged))).select(pl.col("page_end") - pl.col("page_start") + 1)
+    assert summary.crops == pages.to_series().sum()
+    assert html.count("未附原页面") == forms.height - len(flagged)
+
+
 def test_report_command(dataset, tmp_path):
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["report", str(dataset), "--out", str(out), "--no-crops"])
+    result = CliRunner().invoke(app, ["report", str(dataset), "--out", str(out), "--crops", "none"])
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8").startswith("<!doctype html>")
     assert CliRunner().invoke(app, ["report", str(tmp_path)]).exit_code == 2  # no dataset there
@@ -160,7 +175,7 @@ def test_report_in_headless_chromium(report, tmp_path):
 def test_hostile_text_stays_text_in_chromium(dataset, tmp_path):
     check_report = _browser_check()
     page = tmp_path / "hostile.html"
-    page.write_text(build_report(_hostile_tables(dataset), ReportOptions(crops=False)), "utf-8")
+    page.write_text(build_report(_hostile_tables(dataset), ReportOptions(crops="none")), "utf-8")
     result = check_report(page, tmp_path / "shots")
     assert result["dialogs"] == [] and result["errors"] == [] and result["foreign_requests"] == []
     assert result["scripts"] == 1

@@ -175,6 +175,12 @@ class StatsFormat(str, Enum):
     json = "json"
 
 
+class Crops(str, Enum):
+    all = "all"
+    flagged = "flagged"
+    none = "none"
+
+
 DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")]
 
 
@@ -226,7 +232,8 @@ def stats_cmd(
 def report_cmd(
     directory: DatasetArgument,
     out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="The HTML file (default DIR/report.html).")] = None,
-    crops: Annotated[bool, typer.Option("--crops/--no-crops", help="Show each form's source pages (needs the source files).")] = True,
+    crops: Annotated[Crops, typer.Option(
+        help="Source page images: for all forms, only flagged ones (findings, review; for large archives), none.")] = Crops.all,
     dpi: Annotated[int, typer.Option(min=50, max=200, help="Resolution of the page crops.")] = 100,
     sources: Annotated[Path | None, typer.Option(
         "--sources", exists=True, file_okay=False,
@@ -238,7 +245,7 @@ def report_cmd(
     _need_dataset(directory)
     target = out or directory / "report.html"
     try:
-        summary = write_report(directory, target, ReportOptions(crops=crops, dpi=dpi, sources=sources))
+        summary = write_report(directory, target, ReportOptions(crops=crops.value, dpi=dpi, sources=sources))
     except OSError as exc:
         _fail_usage(f"cannot write {target}: {exc.strerror or exc}")
     for path in summary.missing_sources:

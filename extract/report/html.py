@@ -12,12 +12,14 @@ import base64
 import hashlib
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
 from importlib.resources import files
 from pathlib import Path
 
 import polars as pl
+import pymupdf
 
 from extract.audit import FINDINGS, SEVERITY_ORDER
 from extract.audit.summary import counts_by_check
@@ -51,7 +53,9 @@ def _num(v: float | None, digits: int | None = None) -> str:
 
 @dataclass
 class ReportOptions:
-    crops: bool = True  # source page images beside each form (needs the source files)
+    # Source page images beside each form (from the source files): "all" forms, only the
+    # "flagged" ones (findings above info, or under review: for large archives), or "none".
+    crops: str = "all"
     dpi: float = 100.0
     # Where to look for the source files if they are no longer where ingest read them (the
     # folder ingest was given: documents.path is relative to it).
@@ -282,8 +286,10 @@ def _form_page(view: _FormView, anchor: str, crops: list[Crop], note: str | None
     return "".join(out)
 
 
-def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = ReportOptions(),
-                 summary: ReportSummary | None = None) -> str:
+def report_chunks(tables: dict[str, pl.DataFrame], options: ReportOptions = ReportOptions(),
+                  summary: ReportSummary | None = None) -> Iterator[str]:
+    """The report's HTML piece by piece (a form page at a time: an archive's report may
+    run to hundreds of MB of page images, never held whole)."""
     summary = summary if summary is not None else ReportSummary()
     # A dataset from an older jixiao may lack a table (boxes, pages): an empty one stands in.
     empty = {**TABLES, "findings": FINDINGS}
@@ -297,11 +303,26 @@ def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = Repor
     def rows_of(name: str, form_id: str) -> pl.DataFrame:
         return rows[name].get((form_id,), tables[name].clear())
 
+    js, digest = _script()
+    csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+           "base-uri 'none'; form-action 'none'")
+    yield "".join([
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(options.title)}</title><style>{_css()}</style></head><body>",
+        f'<header class="top"><h1>{esc(options.title)}</h1><span>{time.strftime("%Y-%m-%d %H:%M")}</span>'
+        '<a href="#overview">概览</a><a href="#charts">图表</a><a href="#projects">项目一览</a></header>',
+        "<main>", _overview(tables, findings), _charts(tables, findings), _projects(forms, findings, anchors), "</main>",
+    ])
     frames = _frames_by_document(tables["pages"])
     docs = {r["doc_id"]: r for r in tables["documents"].to_dicts() if r.get("duplicate_of") is None}
-    pages_html = []
+    flagged = set(findings.filter(pl.col("severity") != "info")["form_id"]) | set(
+        forms.filter(pl.col("needs_review"))["form_id"])
     for doc_id, doc_forms in _group(forms.to_dicts(), "doc_id"):
-        source, note = _open(docs.get(doc_id), options.sources) if options.crops else (None, None)
+        wanted = {f["form_id"] for f in doc_forms if options.crops == "all"
+                  or (options.crops == "flagged" and f["form_id"] in flagged)}
+        source, note = _open(docs.get(doc_id), options.sources) if wanted else (None, None)
         if note:
             summary.missing_sources.append(doc_forms[0]["path"])
         try:
@@ -310,33 +331,30 @@ def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = Repor
                 view = _FormView(form, rows_of("fund_lines", fid), rows_of("indicators", fid), rows_of("boxes", fid),
                                  rows_of("findings", fid))
                 crops: list[Crop] = []
-                if source is not None:
+                form_note = note
+                if fid not in wanted:
+                    form_note = "无审核发现、无需复核：未附原页面（--crops all 可附上）。" if options.crops == "flagged" else None
+                elif source is not None:
                     extent, marks = view.page_marks()
                     crops = form_crops(source, frames.get(doc_id, {}), extent, marks, options.dpi)
                     summary.crops += len(crops)
                     if not crops:
-                        note = "字段位置未记录（数据集早于此版本），不显示原页面；重新 ingest 即可。"
-                pages_html.append(_form_page(view, anchors[fid], crops, note))
+                        form_note = "字段位置未记录（数据集早于此版本），不显示原页面；重新 ingest 即可。"
+                yield _form_page(view, anchors[fid], crops, form_note)
                 summary.forms += 1
         finally:
             if source is not None:
                 source.close()
+                # MuPDF keeps what it decoded in an unbounded store: measured, a 900-form
+                # report grew to 1.2 GB without this, 0.3 GB with it.
+                pymupdf.TOOLS.store_shrink(100)
+    yield f"<script>{js}</script></body></html>"
 
-    js, digest = _script()
-    csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
-           "base-uri 'none'; form-action 'none'")
-    stamp = time.strftime("%Y-%m-%d %H:%M")
-    return "".join([
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(options.title)}</title><style>{_css()}</style></head><body>",
-        f'<header class="top"><h1>{esc(options.title)}</h1><span>{stamp}</span>'
-        '<a href="#overview">概览</a><a href="#charts">图表</a><a href="#projects">项目一览</a></header>',
-        "<main>", _overview(tables, findings), _charts(tables, findings), _projects(forms, findings, anchors), "</main>",
-        *pages_html,
-        f"<script>{js}</script></body></html>",
-    ])
+
+def build_report(tables: dict[str, pl.DataFrame], options: ReportOptions = ReportOptions(),
+                 summary: ReportSummary | None = None) -> str:
+    """The whole report as one string (for a notebook; `write_report` streams to a file)."""
+    return "".join(report_chunks(tables, options, summary))
 
 
 def _frames_by_document(pages: pl.DataFrame) -> dict[str, dict[int, PageFrame]]:
@@ -378,10 +396,13 @@ def _open(doc: dict | None, sources: Path | None):
 def write_report(directory: Path, out: Path, options: ReportOptions = ReportOptions()) -> ReportSummary:
     """The report of the dataset in `directory`, written to `out` (atomically)."""
     summary = ReportSummary()
-    text = build_report(load_tables(directory), options, summary)
-    data = text.encode("utf-8")
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    summary.bytes = len(data)
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            for chunk in report_chunks(load_tables(directory), options, summary):
+                f.write(chunk)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    summary.bytes = out.stat().st_size
     return summary
