@@ -25,6 +25,28 @@ def _runs(row: np.ndarray, min_gap: int = 2) -> int:
     return 0 if not len(xs) else 1 + int(np.sum(np.diff(xs) > min_gap))
 
 
+def leading_glyph(ink: np.ndarray) -> np.ndarray | None:
+    """The first glyph of a line's ink: the leftmost stroke and the strokes under or over
+    it (a chevron and its bars), up to the first stroke that starts to their right. None
+    if the glyph runs into the next one."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    blobs = sorted((tuple(int(v) for v in st) for st in stats[1:n] if st[4] >= 4), key=lambda st: st[0])
+    if len(blobs) < 2:
+        return None  # one blob: a lone glyph (another path), or glyphs run together
+    x0, x1 = blobs[0][0], blobs[0][0] + blobs[0][2]
+    for bx, _, bw, _, _ in blobs[1:]:
+        if bx >= x1 - 1:
+            break
+        x1 = max(x1, bx + bw)
+    else:
+        return None
+    glyph = ink[:, x0:x1]
+    rows = np.nonzero(glyph.any(axis=1))[0]
+    return glyph if len(rows) and x1 - x0 <= 1.3 * (rows[-1] - rows[0] + 1) else None
+
+
 def _equals(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> bool:
     """Bars only, shaped as =: one thick bar (a blurred =) or two of one length, close."""
     h, w = crop.shape
@@ -67,8 +89,11 @@ def operator_shape(ink: np.ndarray) -> str | None:
     centre = [float(np.nonzero(crop[r])[0].mean()) / max(1, w - 1) for r in rows]
     apex = int(np.argmax(centre)) if centre[0] < 0.5 else int(np.argmin(centre))
     # Below the apex a ">" has one stroke per row; a slanted underline (≥ in Song faces)
-    # adds a second.
-    underline = sum(_runs(crop[r]) >= 2 for r in rows[apex + 2:]) >= 3
+    # adds a second, or, where blur joins the two, a stroke twice as thick as the arms.
+    arm = float(np.median([widths[r] for r in rows[:max(1, apex - 1)]]))
+    lower = rows[apex + 2:]
+    underline = sum(_runs(crop[r]) >= 2 for r in lower) >= 3 or (
+        len(lower) >= 3 and sorted(widths[r] for r in lower)[-2] >= 1.8 * arm)
     # With a slanted underline the chevron's middle rows hold both strokes: judge the
     # sides on the first and last rows and the apex alone.
     ends = (centre[0] + centre[-1]) / 2
