@@ -54,6 +54,7 @@ class Indicator:
     # and which goal block the row belongs to (1, 2 … where a form has several, as Hubei's).
     level1_weight: float | None = None
     goal_index: int | None = None
+    goal_weight: float | None = None  # the 分值 its goal block declares ("年度绩效目标1(40分)")
 
 
 @dataclass

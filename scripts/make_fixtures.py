@@ -31,6 +31,7 @@ import argparse
 import collections
 import dataclasses
 import json
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -878,6 +879,11 @@ def _printed_digits(pairs) -> dict[str, int]:
     return {k: d for k, v in pairs if (d := _digits(v)) is not None}
 
 
+def _declared_points(label: str) -> float:
+    """The points a label declares: "年度绩效目标1(40分)" → 40.0."""
+    return float(re.search(r"(\d+(?:\.\d+)?)分", label).group(1))
+
+
 def truth_form(form: dict, index: int, page_start: int, page_end: int, ind_pages: list[int]) -> Form:
     lay = form_layout(form)
     split = any(col.key in ("op", "tval", "tunit") for col in lay.ind.cols)
@@ -911,6 +917,7 @@ def truth_form(form: dict, index: int, page_start: int, page_end: int, ind_pages
             **_precision(Indicator, _printed_digits([("weight", ind["weight"]), ("score", ind["score"])]),
                          ("decimals",)),
             level1_weight=l1w, goal_index=ind.get("goal"),
+            goal_weight=_declared_points(form["goal_labels"][ind["goal"] - 1]) if ind.get("goal") else None,
         ))
     f0 = fls[0]
     unmapped = lay.extra_labels

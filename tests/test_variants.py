@@ -109,3 +109,14 @@ def test_variant_scan_reads_every_form_and_flags_every_error(pdf, truth):
     assert not family, family
     assert sum(numeric) / len(numeric) >= MIN_NUMERIC_SHARE
     assert sum(text) / len(text) >= MIN_TEXT_SHARE
+
+
+def test_a_declared_goal_weight_is_checked():
+    """Hubei's goal blocks declare 40 points each: their rows are held to it."""
+    res, _ = _read("hubei", "variants/text")
+    inds = res.forms[0].indicators
+    assert {(i.goal_index, i.goal_weight) for i in inds} == {(1, 40.0), (2, 40.0)}
+    assert not audit_dataset(to_frames([res])).filter(pl.col("check") == "weights.goal_declared").height
+    next(i for i in inds if i.goal_index == 2).weight -= 5  # block 2 now adds up to 35
+    hits = audit_dataset(to_frames([res])).filter(pl.col("check") == "weights.goal_declared")
+    assert [float(v) for v in hits["found"]] == [35] and "年度绩效目标2" in hits["message"][0]

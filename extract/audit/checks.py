@@ -286,24 +286,37 @@ def weights_default_split(ctx: Context) -> pl.DataFrame:
     )
 
 
-def weights_level1_declared(ctx: Context) -> pl.DataFrame:
-    """Anhui prints each first-level category's weight in its label: the rows under it
-    must add up to it."""
+def _declared_groups(ctx: Context, check: str, group: str, declared: str, what: pl.Expr) -> pl.DataFrame:
+    """Rows grouped under a label that declares their weight must add up to it."""
+    if declared not in ctx.indicators.columns:  # a dataset from before the column
+        return ctx.indicators.clear().select("form_id")
     groups = (
-        ctx.indicators.filter(col("level1_weight").is_not_null())
-        .group_by("form_id", "level1", maintain_order=True)
-        .agg(col("level1_weight").first().alias("declared"), col("weight").sum().alias("sum"),
+        ctx.indicators.filter(col(declared).is_not_null())
+        .group_by("form_id", group, maintain_order=True)
+        .agg(col(declared).first().alias("declared"), col("weight").sum().alias("sum"),
              col("weight").is_null().any().alias("gap"), col("confidence").min().alias("confidence"),
              col("decimals").struct.field("weight").max().alias("weight_decimals"))
     )
     return _emit(
-        groups, "weights.level1_declared", "error",
+        groups, check, "error",
         ~col("gap") & ((col("sum") - col("declared")).abs() > half_unit(col("weight_decimals")) + ctx.rules.epsilon),
         lit("form"),
         fmt(col("declared")), fmt(col("sum")),
-        pl.format("一级指标「{}」标注{}分，其下三级指标分值合计为{}", col("level1"), fmt(col("declared")), fmt(col("sum"))),
+        pl.format("{}标注{}分，其下三级指标分值合计为{}", what, fmt(col("declared")), fmt(col("sum"))),
         col("confidence"), ctx.rules,
     )
+
+
+def weights_level1_declared(ctx: Context) -> pl.DataFrame:
+    """Anhui prints each first-level category's weight in its label (产出指标(50分))."""
+    return _declared_groups(ctx, "weights.level1_declared", "level1", "level1_weight",
+                            pl.format("一级指标「{}」", col("level1")))
+
+
+def weights_goal_declared(ctx: Context) -> pl.DataFrame:
+    """Hubei prints each goal block's weight in its label (年度绩效目标1(40分))."""
+    return _declared_groups(ctx, "weights.goal_declared", "goal_index", "goal_weight",
+                            pl.format("年度绩效目标{}", col("goal_index")))
 
 
 def form_unmapped_labels(ctx: Context) -> pl.DataFrame:
@@ -494,6 +507,7 @@ CHECKS = {
     "weights.default_split": weights_default_split,
     "weights.missing_level1": weights_missing_level1,
     "weights.level1_declared": weights_level1_declared,
+    "weights.goal_declared": weights_goal_declared,
     "score.exceeds_weight": score_exceeds_weight,
     "score.total_mismatch": score_total_mismatch,
     "score.met_not_full": score_met_not_full,

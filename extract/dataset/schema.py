@@ -47,7 +47,7 @@ INDICATORS = {
     "decimals": pl.Struct({"weight": pl.Int8, "score": pl.Int8}),  # added: printed precision
     # Added for regional variants: the 分值 a first-level label declares ("产出指标(50分)"),
     # and the goal block of the row (Hubei's 年度绩效目标1/2).
-    "level1_weight": pl.Float64, "goal_index": pl.Int32,
+    "level1_weight": pl.Float64, "goal_index": pl.Int32, "goal_weight": pl.Float64,
 }
 # Added: where each mapped field was printed, in its page's layout frame (PAGES), in points.
 BOXES = {

@@ -14,6 +14,7 @@ CHECK_FIELDS: dict[str, tuple[str, ...]] = {
     "weights.default_split": (),
     "weights.missing_level1": (),
     "weights.level1_declared": (),
+    "weights.goal_declared": (),
     "score.exceeds_weight": ("weight", "score"),
     "score.total_mismatch": ("total_score",),
     "score.met_not_full": _QUANT,

@@ -44,6 +44,7 @@ class RawIndicator:
     cells: dict[str, Field]  # level3, target (or target_op, target, target_unit), actual, weight, score, deviation_note
     page: int
     goal_index: int | None = None  # the goal block of the row, where a form has several
+    goal_weight: float | None = None  # what that block's label declares: "年度绩效目标1(40分)"
 
 
 @dataclass

@@ -83,6 +83,7 @@ class _Walker:
         self.rows: list[_IndicatorRow] = []
         self.funds_label_cell: Cell | None = None
         self.goal_blocks = 0
+        self.goal_weights: dict[int, float] = {}  # goal block → the points its label declares
         self.rows_at_header = 0  # rows read when the last indicator header was
 
     # -- classification -------------------------------------------------------------------
@@ -94,7 +95,8 @@ class _Walker:
             if len(self.rows) > first_data_row:
                 self.rows[first_data_row].first_in_grid = True
                 self.rows[-1].last_in_grid = self.rows[-1].row == grid.n_rows - 1
-        self.form.indicators = _resolve_indicators(self.rows, self.lex, several_goals=self.goal_blocks > 1)
+        goals = self.goal_weights if self.goal_blocks > 1 else None
+        self.form.indicators = _resolve_indicators(self.rows, self.lex, goals)
         self._check_blocks()
         return self.form
 
@@ -201,6 +203,8 @@ class _Walker:
     def _goals_header(self, label: Cell, starting: list[Cell], page: int) -> None:
         self.state = "goals"
         self.goal_blocks += 1
+        if m := _DECLARED_POINTS.search(compact(label.text)):
+            self.goal_weights[self.goal_blocks] = float(m.group(1))
         others = [c for c in starting if c is not label]
         # Headings (预期目标 | 实际完成情况) or the goal's text itself: known once one maps.
         self.goals_columns = self._columns("goals_columns", others, note_unknown=False)
@@ -303,8 +307,9 @@ def _text(cell: Cell | None) -> str:
     return cell.text if cell is not None else ""
 
 
-def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, several_goals: bool = False) -> list[RawIndicator]:
-    """Fill merged names down, rejoin what a page break cut, drop blank rows."""
+def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int, float] | None = None) -> list[RawIndicator]:
+    """Fill merged names down, rejoin what a page break cut, drop blank rows. `goals`: where
+    a form has several goal blocks, the points each declares (a row records its block)."""
     merged: list[_IndicatorRow] = []
     names1: dict[int, _Name] = {}
     names2: dict[int, _Name] = {}
@@ -332,7 +337,8 @@ def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, several_goals: 
                 level2=row.level2.field if row.level2 else None,
                 cells=fields,
                 page=row.page,
-                goal_index=row.goal if several_goals else None,
+                goal_index=row.goal if goals is not None else None,
+                goal_weight=goals.get(row.goal) if goals is not None else None,
             )
         )
     return out

@@ -211,6 +211,7 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
         decimals=row.decimals,
         level1_weight=level1_weight,
         goal_index=raw.goal_index,
+        goal_weight=raw.goal_weight,
     )
     rd.absorb(row)
     return ind
