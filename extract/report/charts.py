@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from html import escape
 
+from extract.dataset.export import display_width
+
 BAR = "#4e79a7"
 PALETTE = {"error": "#d62728", "warning": "#f0a202", "info": "#7f7f7f"}
 
 
 def _fmt(v: float) -> str:
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"
+
+
+def _fit(label: str, width: int) -> str:
+    """The label cut to `width` display columns (a CJK character takes two)."""
+    if display_width(label) <= width:
+        return label
+    while display_width(label + "…") > width:
+        label = label[:-1]
+    return label + "…"
 
 
 def column_chart(labels: list[str], values: list[float], title: str, unit: str = "",
@@ -49,7 +60,7 @@ def bar_chart(labels: list[str], values: list[float], title: str, unit: str = ""
         y = top + i * row
         w = plot_w * v / peak
         colour = colours[i] if colours else BAR
-        short = label if len(label) <= 14 else label[:13] + "…"
+        short = _fit(label, 28)
         parts.append(f'<text x="{left - 4}" y="{y + 12}" class="cy">{escape(short)}<title>{escape(label)}</title></text>')
         parts.append(f'<rect x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" fill="{colour}">'
                      f'<title>{escape(label)}: {_fmt(v)}{escape(unit)}</title></rect>')
