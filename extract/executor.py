@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Protocol
 
 from extract.records import DocumentResult
 from extract.settings import Settings
@@ -29,6 +30,12 @@ class Job:
     shown: str  # the path recorded in documents.parquet
     doc_id: str
     member: str | None = None  # a zip member's name: `path` is its archive
+
+
+class Executor(Protocol):
+    """Runs jobs: one result per job, yielded as each finishes (a batch consumes them lazily)."""
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[DocumentResult]: ...
 
 
 @dataclass(frozen=True)
