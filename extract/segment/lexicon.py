@@ -12,9 +12,10 @@ from pathlib import Path
 from extract.values.text import compact
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
-# What may follow a spelling in a printed label: a number ("年度绩效目标1"), a parenthesised
-# note ("(万元)", "(B/A)", "(20分*执行率)") and a colon ("年度资金总额:").
-_LABEL_TAIL_RE = re.compile(r"^\d*(?:\([^()]*\))*(?:万元|元|%|分)?:?$")
+# What may follow a spelling in a printed label: a number ("年度绩效目标1"), a connective
+# clause ("未完成原因分析" + "及改进措施", "偏差原因" + "和改进措施", "实际完成" + "情况"), a
+# parenthesised note ("(万元)", "(B/A)", "(20分*执行率)", "(如有)") and a colon ("年度资金总额:").
+_LABEL_TAIL_RE = re.compile(r"^\d*(?:[及和与][^()及和与]{1,8}|情况)?(?:\([^()]*\))*(?:万元|元|%|分)?:?$")
 # The longest note a label carries in brackets ("(20分*执行率)").
 _MAX_NOTE = 14
 

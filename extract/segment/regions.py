@@ -31,6 +31,8 @@ class FormRegion:
     year: int | None = None
     grids: list[Grid] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # lines between title and table ("金额单位：万元")
+    # Lines under its tables, with their page ("评分等级：优", "其他需要说明事项：…").
+    after: list[tuple[int, TextLine]] = field(default_factory=list)
 
     @property
     def pages(self) -> tuple[int, int]:
@@ -96,6 +98,8 @@ def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
                         current.notes.append(line.text)
                         if current.year is None:
                             current.year = year_above
+                    elif current is not None:
+                        current.after.append((layout.page.number, line))
                 continue
             grid: Grid = item  # type: ignore[assignment]
             title = _title_in_grid(grid, lex)

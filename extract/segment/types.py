@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.grid import Cell
+from extract.segment.stitch import LogicalCell
 
 
 @dataclass(frozen=True)
@@ -18,15 +18,18 @@ class Field:
     text_bbox: tuple[float, float, float, float] | None = None  # the words read in it
 
     @classmethod
-    def of(cls, cell: Cell, page: int) -> "Field":
+    def of(cls, cell: LogicalCell) -> "Field":
+        """A cell's text, with its first fragment's page and boxes (the ink on that page)."""
         words = [w for w in cell.words if not w.text.isspace()]
-        ink = (min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words),
-               max(w.y1 for w in words)) if words else None
-        return cls(cell.text, cell.confidence, page, (cell.x0, cell.y0, cell.x1, cell.y1), ink)
+        box = (cell.x0, cell.y0, cell.x1, cell.y1)
+        on_page = [w for w in words if cell.y0 - 1 <= w.cy <= cell.y1 + 1] if cell.fragments > 1 else words
+        ink = (min(w.x0 for w in on_page), min(w.y0 for w in on_page), max(w.x1 for w in on_page),
+               max(w.y1 for w in on_page)) if on_page else None
+        return cls(cell.text, cell.confidence, cell.page, box, ink)
 
     def joined(self, other: "Field", sep: str = "") -> "Field":
-        """This text continued by another fragment (a row or cell cut by a page break); the
-        box stays the first fragment's."""
+        """This text followed by the next row's (goal texts over several rows); the box stays
+        the first's."""
         return Field(self.text + sep + other.text, min(self.confidence, other.confidence), self.page, self.bbox,
                      self.text_bbox)
 

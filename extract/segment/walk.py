@@ -1,8 +1,9 @@
 """A form region's rows → the form's parts (header, funds, goals, indicators, total, grade).
 
-Rows are read top to bottom across the region's tables. A row is classified by the labels
-its cells carry (lexicon.toml); the value cells of a block are mapped to fields by the
-horizontal overlap with that block's header labels — never by column position.
+The region's tables are first read as one logical table (stitch.py: what a page break cut
+is whole again), then its rows top to bottom. A row is classified by the labels its cells
+carry (lexicon.toml); the value cells of a block are mapped to fields by the horizontal
+overlap with that block's header labels — never by column position.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.grid import Cell, Grid
 from extract.segment.lexicon import Lexicon
 from extract.segment.regions import FormRegion
+from extract.segment.stitch import LogicalCell as Cell
+from extract.segment.stitch import LogicalTable, stitch
 from extract.segment.types import Field, RawFundLine, RawIndicator, SegmentedForm
 from extract.values.text import compact
 
 # A value cell belongs to the header column it overlaps most, if that overlap is at least
 # this share of the narrower of the two (a cell straddling two columns is ambiguous).
 _MIN_OVERLAP = 0.5
-_TEXT_KEYS = ("level3", "target_op", "target", "target_unit", "actual", "deviation_note")
 # Columns every variant of the form has; one not found means values were not read.
 _REQUIRED_FUNDS_COLUMNS = ("budget_full_year", "executed")
 _REQUIRED_INDICATOR_COLUMNS = ("level1", "level3", "target", "actual", "weight", "score")
@@ -49,23 +50,17 @@ def _map_cell(cell: Cell, columns: list[Column]) -> str | None:
 
 @dataclass
 class _Name:
-    """A first/second-level name shared by the rows of one merged cell (fixed up on a join)."""
+    """A first/second-level name shared by the rows of one merged cell."""
 
     field: Field | None
 
 
 @dataclass
 class _IndicatorRow:
-    grid_index: int
-    row: int
     page: int
     cells: dict[str, Cell]
     level1: _Name | None = None
     level2: _Name | None = None
-    # Where the row's pieces come from, for the join across a page break.
-    first_in_grid: bool = False
-    last_in_grid: bool = False
-    extra: dict[str, Field] = field(default_factory=dict)
     goal: int = 0  # how many goal blocks came before the row
 
 
@@ -88,27 +83,25 @@ class _Walker:
 
     # -- classification -------------------------------------------------------------------
     def walk(self, region: FormRegion) -> SegmentedForm:
-        for gi, grid in enumerate(region.grids):
-            first_data_row = len(self.rows)
-            for r in range(grid.n_rows):
-                self._row(gi, grid, r)
-            if len(self.rows) > first_data_row:
-                self.rows[first_data_row].first_in_grid = True
-                self.rows[-1].last_in_grid = self.rows[-1].row == grid.n_rows - 1
+        table = stitch(region.grids, self.lex)
+        for r in range(len(table.rows)):
+            self._row(table, r)
+        if self.form.grade is None:
+            self.form.grade = self._grade_line(region)
         goals = self.goal_weights if self.goal_blocks > 1 else None
         self.form.indicators = _resolve_indicators(self.rows, self.lex, goals)
         self._check_blocks()
         return self.form
 
-    def _row(self, gi: int, grid: Grid, r: int) -> None:
-        cells = grid.row_cells(r)
-        starting = [c for c in cells if c.row == r]
+    def _row(self, table: LogicalTable, r: int) -> None:
+        cells = table.rows[r]
+        starting = table.starting(r)
         texts = [c.text for c in starting]
         if not any(texts):
             return
         if any(self.lex.is_title(t) for t in texts):
             return
-        page = grid.page
+        page = min(c.page for c in starting)
         if self._header_row(starting, page):
             return
         blocks = {self.lex.match("blocks", c.text): c for c in starting if len(compact(c.text)) <= 20}
@@ -136,7 +129,7 @@ class _Walker:
         elif self.state == "goals":
             self._goals_text(starting, page)
         elif self.state == "indicators":
-            self._indicator_row(gi, r, page, cells)
+            self._indicator_row(r, page, cells)
 
     # -- header -----------------------------------------------------------------------------
     def _header_row(self, starting: list[Cell], page: int) -> bool:
@@ -145,7 +138,7 @@ class _Walker:
             return False
         for i, key in enumerate(keys):
             if key and i + 1 < len(starting) and not keys[i + 1]:
-                self.form.header[key] = Field.of(starting[i + 1], page)
+                self.form.header[key] = Field.of(starting[i + 1])
         self.state = "header"
         return True
 
@@ -190,11 +183,11 @@ class _Walker:
         for cell in starting:
             key = _map_cell(cell, self.funds_columns)
             if key and cell not in label_cells:
-                values[key] = Field.of(cell, page)
+                values[key] = Field.of(cell)
         label_text = "".join(c.text for c in label_cells)
         if not label_text and not any(f.text for f in values.values()):
             return
-        label = Field.of(label_cells[0], page) if label_cells else Field("", 1.0, page, (0, 0, 0, 0))
+        label = Field.of(label_cells[0]) if label_cells else Field("", 1.0, page, (0, 0, 0, 0))
         if len(label_cells) > 1:
             label = Field(label_text, min(c.confidence for c in label_cells), page, label.bbox, label.text_bbox)
         self.form.fund_lines.append(RawFundLine(label, values))
@@ -216,14 +209,14 @@ class _Walker:
             texts = [c for c in others if c.text]
             for key, cell in zip(("planned", "actual"), texts):
                 prev = self.form.goals.get(key)
-                self.form.goals[key] = prev.joined(Field.of(cell, page), "\n") if prev else Field.of(cell, page)
+                self.form.goals[key] = prev.joined(Field.of(cell), "\n") if prev else Field.of(cell)
 
     def _goals_text(self, starting: list[Cell], page: int) -> None:
         for cell in starting:
             key = _map_cell(cell, self.goals_columns)
             if key and cell.text:
                 prev = self.form.goals.get(key)
-                self.form.goals[key] = prev.joined(Field.of(cell, page), "\n") if prev else Field.of(cell, page)
+                self.form.goals[key] = prev.joined(Field.of(cell), "\n") if prev else Field.of(cell)
 
     # -- indicators -------------------------------------------------------------------------
     def _indicator_header_row(self, starting: list[Cell]) -> bool:
@@ -249,7 +242,7 @@ class _Walker:
         ] + subs
         return True
 
-    def _indicator_row(self, gi: int, r: int, page: int, cells: list[Cell]) -> None:
+    def _indicator_row(self, r: int, page: int, cells: list[Cell]) -> None:
         mapped: dict[str, Cell] = {}
         for cell in cells:
             key = _map_cell(cell, self.indicator_columns)
@@ -258,7 +251,7 @@ class _Walker:
             if key in ("level1", "level2") or cell.row == r:
                 mapped[key] = cell
         if mapped:
-            self.rows.append(_IndicatorRow(gi, r, page, mapped, goal=self.goal_blocks))
+            self.rows.append(_IndicatorRow(page, mapped, goal=self.goal_blocks))
 
     # -- total and grade --------------------------------------------------------------------
     def _total_row(self, label: Cell, starting: list[Cell], page: int) -> None:
@@ -266,11 +259,11 @@ class _Walker:
         others = [c for c in starting if c is not label and c.text]
         for cell in others:
             if compact(cell.text) in self.lex.grades:
-                self.form.grade = Field.of(cell, page)
+                self.form.grade = Field.of(cell)
                 continue
             key = _map_cell(cell, self.indicator_columns)
             if key in _VALUE_KEYS:
-                self.form.total[key] = Field.of(cell, page)
+                self.form.total[key] = Field.of(cell)
         if not self.indicator_columns and others:
             self.form.problems.append("总分 row read without indicator column labels")
 
@@ -278,8 +271,18 @@ class _Walker:
         self.state = "grade"
         for cell in starting:
             if cell is not label and cell.text:
-                self.form.grade = Field.of(cell, page)
+                self.form.grade = Field.of(cell)
                 return
+
+    def _grade_line(self, region: FormRegion) -> Field | None:
+        """The grade printed as a line under the table: "评分等级：优"."""
+        for page, line in region.after:
+            text = compact(line.text)
+            for spelling in self.lex.tables["blocks"]["grade"]:
+                value = text[len(spelling):].lstrip(":") if text.startswith(spelling) else ""
+                if value in self.lex.grades:
+                    return Field(value, line.confidence, page, (line.x0, line.baseline - line.size, line.x1, line.baseline))
+        return None
 
     def _check_blocks(self) -> None:
         f = self.form
@@ -308,27 +311,18 @@ def _text(cell: Cell | None) -> str:
 
 
 def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int, float] | None = None) -> list[RawIndicator]:
-    """Fill merged names down, rejoin what a page break cut, drop blank rows. `goals`: where
-    a form has several goal blocks, the points each declares (a row records its block)."""
-    merged: list[_IndicatorRow] = []
+    """Fill merged names down and drop blank rows. `goals`: where a form has several goal
+    blocks, the points each declares (a row records its block)."""
     names1: dict[int, _Name] = {}
     names2: dict[int, _Name] = {}
     prev: _IndicatorRow | None = None
-    for row in rows:
-        at_break = prev is not None and row.first_in_grid and prev.last_in_grid and row.grid_index == prev.grid_index + 1
-        row.level1 = _level_name(row, prev, "level1", names1, at_break, lex.level1_names, None)
-        same_group = prev is not None and row.level1 is prev.level1
-        row.level2 = _level_name(row, prev, "level2", names2, at_break and same_group, lex.level2_names, same_group)
-        if at_break and _is_split_row(prev, row):
-            _merge_split(prev, row)
-            continue
-        merged.append(row)
-        prev = row
-
     out = []
-    for row in merged:
-        fields = {k: Field.of(c, row.page) for k, c in row.cells.items() if k not in ("level1", "level2")}
-        fields.update(row.extra)
+    for row in rows:
+        row.level1 = _level_name(row, prev, "level1", names1, None)
+        same_group = prev is not None and row.level1 is prev.level1
+        row.level2 = _level_name(row, prev, "level2", names2, same_group)
+        prev = row
+        fields = {k: Field.of(c) for k, c in row.cells.items() if k not in ("level1", "level2")}
         if not any(fields.get(k) and fields[k].text for k in ("level3", "target", "actual", "weight", "score")):
             continue  # a blank row: a second-level name printed with nothing under it
         out.append(
@@ -344,55 +338,18 @@ def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int
     return out
 
 
-def _level_name(
-    row: _IndicatorRow,
-    prev: _IndicatorRow | None,
-    key: str,
-    names: dict[int, _Name],
-    at_break: bool,
-    known: frozenset[str],
-    same_group: bool | None,
-) -> _Name | None:
+def _level_name(row: _IndicatorRow, prev: _IndicatorRow | None, key: str, names: dict[int, _Name],
+                same_group: bool | None) -> _Name | None:
+    """The name of the merged cell covering the row; an empty cell repeats the name above
+    (within one first-level group, for the second level)."""
     cell = row.cells.get(key)
-    prev_name = getattr(prev, key) if prev is not None else None
     if cell is not None and id(cell) in names:
         return names[id(cell)]
-    text = _text(cell)
-    inherit = same_group is not False  # a new first-level group starts its second level afresh
-    if not text:
-        name = prev_name if inherit else _Name(None)
-    elif at_break and prev_name is not None and prev_name.field is not None and _fragments(prev_name.field.text, text, known):
-        prev_name.field = prev_name.field.joined(Field.of(cell, row.page))
-        name = prev_name
+    if cell is None or not cell.text:
+        prev_name = getattr(prev, key) if prev is not None else None
+        name = prev_name if same_group is not False else _Name(None)
     else:
-        name = _Name(Field.of(cell, row.page))
+        name = _Name(Field.of(cell))
     if cell is not None:
         names[id(cell)] = name
     return name
-
-
-def _fragments(before: str, after: str, known: frozenset[str]) -> bool:
-    """Whether two names on either side of a page break are one merged cell cut in two."""
-    a, b = compact(before), compact(after)
-    if a + b in known:
-        return True
-    return a not in known and b not in known
-
-
-def _is_split_row(prev: _IndicatorRow, row: _IndicatorRow) -> bool:
-    """A row cut by a page break: its numbers on one side only, its text running on."""
-    prev_vals = any(_text(prev.cells.get(k)) for k in _VALUE_KEYS)
-    row_vals = any(_text(row.cells.get(k)) for k in _VALUE_KEYS)
-    row_text = any(_text(row.cells.get(k)) for k in _TEXT_KEYS)
-    prev_text = _text(prev.cells.get("level3"))
-    return (prev_vals and not row_vals and row_text) or (not prev_vals and row_vals and bool(prev_text))
-
-
-def _merge_split(prev: _IndicatorRow, row: _IndicatorRow) -> None:
-    for key in _TEXT_KEYS + _VALUE_KEYS:
-        head = prev.extra.get(key) or (Field.of(prev.cells[key], prev.page) if _text(prev.cells.get(key)) else None)
-        tail = Field.of(row.cells[key], row.page) if _text(row.cells.get(key)) else None
-        if head and tail:
-            prev.extra[key] = head.joined(tail)
-        elif tail:
-            prev.extra[key] = tail

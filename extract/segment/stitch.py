@@ -1,0 +1,298 @@
+"""A form's tables over its pages → one logical table, every cell cut by a page break whole again.
+
+Office software prints a table that outruns its page in two ways. Word and WPS split the
+row that does not fit: its cells' text runs on at the top of the next page (a repeated
+header row may stand between the halves). Excel keeps rows whole but cuts merged cells:
+the 一级指标 cell over eight rows becomes two, its name printed on one side, or cut in two.
+Either way one cell of the form is printed as two fragments, one each side of the break.
+
+Here each such pair becomes one cell again, whatever block it belongs to (header, 项目资金,
+goals, indicators, total): the fragments' words are laid end to end and the cell's lines
+rebuilt, so a paragraph cut mid-sentence joins without a break and one cut between two
+paragraphs keeps its "\\n". A row is split when the rows either side of the break read as
+one (their values complement each other, text runs on, no label opens the second); a cut
+merged cell joins its other half when one half is empty or the two read as one name.
+The walker then reads one table, row by row, and never sees a page break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from extract.grid import Grid
+from extract.grid.text import build_lines, join_lines
+from extract.grid.types import TextLine
+from extract.pages.types import Word
+from extract.segment.lexicon import Lexicon
+from extract.settings import DEFAULT_SETTINGS, TextSettings
+from extract.values.measures import parse_measure
+from extract.values.numbers import EMPTY_MARKS, parse_number
+from extract.values.text import compact
+
+# Two fragments are one column when they overlap by this share of the narrower.
+_MIN_OVERLAP = 0.5
+# A label is short: longer cell texts are values or prose.
+_MAX_LABEL_LENGTH = 20
+# Points between two fragments' words when laid end to end (more than a line's leading).
+_JOIN_GAP = 20.0
+
+
+@dataclass
+class LogicalCell:
+    """A cell of the form's one table: logical rows row..row+rowspan-1, printed on `page`
+    (its first fragment's page and box; later fragments add their words)."""
+
+    row: int
+    rowspan: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    page: int
+    words: list[Word] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)
+    fragments: int = 1
+
+    @cached_property
+    def text(self) -> str:
+        return join_lines(self.lines)
+
+    @cached_property
+    def confidence(self) -> float:
+        return min((ln.confidence for ln in self.lines), default=1.0)
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+
+@dataclass
+class LogicalTable:
+    """The rows of a form's tables read as one: `rows[r]` lists the cells crossing row r,
+    left to right (a cell spanning rows appears in each)."""
+
+    rows: list[list[LogicalCell]]
+
+    def starting(self, r: int) -> list[LogicalCell]:
+        return [c for c in self.rows[r] if c.row == r]
+
+
+def _grid_rows(grid: Grid) -> list[list[LogicalCell]]:
+    made: dict[int, LogicalCell] = {}
+    rows = []
+    for r in range(grid.n_rows):
+        row = []
+        for cell in grid.row_cells(r):
+            if id(cell) not in made:
+                made[id(cell)] = LogicalCell(cell.row, cell.rowspan, cell.x0, cell.y0, cell.x1, cell.y1, grid.page,
+                                             list(cell.words), list(cell.lines))
+            row.append(made[id(cell)])
+        rows.append(row)
+    return rows
+
+
+def _distinct(rows: list[list[LogicalCell]]) -> list[LogicalCell]:
+    return list({id(c): c for row in rows for c in row}.values())
+
+
+def stitch(grids: list[Grid], lex: Lexicon, settings: TextSettings = DEFAULT_SETTINGS.text) -> LogicalTable:
+    rows: list[list[LogicalCell]] = []
+    for i, grid in enumerate(grids):
+        new = _grid_rows(grid)
+        at_break = bool(rows) and grid.page > grids[i - 1].page
+        if at_break:
+            new = _drop_repeated_header(new, rows)
+        if not new:
+            continue
+        offset = len(rows)
+        for cell in _distinct(new):
+            cell.row += offset
+        rows.extend(new)
+        if at_break:
+            _join_at_break(rows, offset, lex, settings)
+    return LogicalTable(rows)
+
+
+def _drop_repeated_header(new: list[list[LogicalCell]], before: list[list[LogicalCell]]) -> list[list[LogicalCell]]:
+    """Leading rows that repeat a row printed before (a header row repeated on every page)."""
+    seen = {_row_key(row) for row in before}
+    keep = 0
+    while keep < len(new) and any(key := _row_key(new[keep])) and key in seen:
+        keep += 1
+    if keep == 0:
+        return new
+    rest = new[keep:]
+    for cell in _distinct(rest):
+        if cell.row < keep:  # a cell reaching into the dropped rows begins below them now
+            cell.rowspan -= keep - cell.row
+            cell.row = keep
+        cell.row -= keep
+    return rest
+
+
+def _row_key(row: list[LogicalCell]) -> tuple[str, ...]:
+    return tuple(compact(c.text) for c in row)
+
+
+# -- the break --------------------------------------------------------------------------------
+def _join_at_break(rows: list[list[LogicalCell]], b: int, lex: Lexicon, settings: TextSettings) -> None:
+    """Rows b-1 (the last before the break) and b (the first after it): join what was cut."""
+    t = b - 1
+    if any(_is_label(c.text, lex) for c in rows[b]):
+        return  # a label opens the row: a new row, and a new block's cells
+    pairs = _column_pairs(rows[t], rows[b])
+    if _row_is_split(rows[t], rows[b], pairs, lex, settings):
+        for x, y in pairs:
+            _merge(rows, x, y, settings)
+        _merge_rows(rows, t, b)
+        return
+    for x, y in pairs:
+        merged_cell = x.rowspan > 1 or y.rowspan > 1
+        if (merged_cell and _one_name(x, y, lex, settings)) or _cut_name(x, y, lex):
+            _merge(rows, x, y, settings)
+
+
+def _column_pairs(top: list[LogicalCell], bottom: list[LogicalCell]) -> list[tuple[LogicalCell, LogicalCell]]:
+    """The cells either side of the break that stand in one column."""
+    pairs = []
+    for y in bottom:
+        best, best_overlap = None, 0.0
+        for x in top:
+            overlap = min(x.x1, y.x1) - max(x.x0, y.x0)
+            narrower = min(x.x1 - x.x0, y.x1 - y.x0)
+            if narrower > 0 and overlap >= _MIN_OVERLAP * narrower and overlap > best_overlap:
+                best, best_overlap = x, overlap
+        if best is not None and all(best is not p[0] for p in pairs):
+            pairs.append((best, y))
+    return pairs
+
+
+def _atomic(text: str) -> bool:
+    """A value printed whole or not at all: a number, a dash, a measure ("≥95%", "8场")."""
+    t = compact(text)
+    if not t:
+        return False
+    if t in EMPTY_MARKS or parse_number(t).value is not None:
+        return True
+    measure = parse_measure(t)
+    return measure is not None and measure.value is not None and len(t) <= 12
+
+
+def _is_label(text: str, lex: Lexicon) -> bool:
+    t = compact(text)
+    if not t or len(t) > _MAX_LABEL_LENGTH:
+        return False
+    if lex.is_title(t) or t in lex.level1_names or t in lex.level2_names:
+        return False  # names are data of the rows, not labels that open one
+    return any(lex.match(table, t) for table in ("blocks", "header", "funds_columns", "goals_columns", "indicator_columns"))
+
+
+def _runs_on(x: LogicalCell, y: LogicalCell, settings: TextSettings) -> bool:
+    """Whether x's last line is a wrap into y's first (the line was full)."""
+    if not x.lines or not y.lines:
+        return False
+    words = _laid_end_to_end(x, y)
+    lines = build_lines(words, x.x0, x.x1, settings)
+    return len(lines) > len(x.lines) and lines[len(x.lines) - 1].wrapped
+
+
+def _laid_end_to_end(x: LogicalCell, y: LogicalCell) -> list[Word]:
+    """y's words moved under x's, as if the cell had not been cut."""
+    if not y.words:
+        return list(x.words)
+    bottom = max((w.y1 for w in x.words), default=x.y0)
+    dy = bottom + _JOIN_GAP - min(w.y0 for w in y.words)
+    dx = x.x0 - y.x0
+    moved = [replace(w, x0=w.x0 + dx, x1=w.x1 + dx, y0=w.y0 + dy, y1=w.y1 + dy, baseline=w.baseline + dy)
+             for w in y.words]
+    return [*x.words, *moved]
+
+
+def _known_name(text: str, lex: Lexicon) -> bool:
+    t = compact(text)
+    return t in lex.level1_names or t in lex.level2_names
+
+
+def _one_name(x: LogicalCell, y: LogicalCell, lex: Lexicon, settings: TextSettings) -> bool:
+    """Whether the halves of a cut merged cell are one cell: one half blank (its name stands
+    on the other side), or the two read as one name ("效益" + "指标")."""
+    a, b = compact(x.text), compact(y.text)
+    if not a or not b:
+        return True
+    if _is_label(a, lex) or _is_label(b, lex):
+        return False
+    if (a + b) in lex.level1_names or (a + b) in lex.level2_names:
+        return True
+    if _known_name(a, lex) or _known_name(b, lex):
+        return False
+    return _runs_on(x, y, settings)
+
+
+def _cut_name(x: LogicalCell, y: LogicalCell, lex: Lexicon) -> bool:
+    """A merged cell of one row each side: known only when the halves make a known name, or
+    one is blank and the other a known name (its text printed wholly on one side)."""
+    a, b = compact(x.text), compact(y.text)
+    if a and b:
+        return (a + b) in lex.level1_names or (a + b) in lex.level2_names
+    return not a and _known_name(b, lex)
+
+
+def _row_is_split(top: list[LogicalCell], bottom: list[LogicalCell], pairs, lex: Lexicon,
+                  settings: TextSettings) -> bool:
+    """Whether the rows either side of the break are one row cut in two."""
+    t_cells = [c for c in top if c.rowspan == 1]
+    b_cells = [c for c in bottom if c.rowspan == 1]
+    single = [(x, y) for x, y in pairs if x in t_cells and y in b_cells]
+    if any(_atomic(x.text) and _atomic(y.text) for x, y in single):
+        return False  # a value each side in one column: two rows
+    top_values = any(_atomic(c.text) for c in t_cells)
+    bottom_values = any(_atomic(c.text) for c in b_cells)
+    both_text = [(x, y) for x, y in single if x.text and y.text]
+    if any(_known_name(x.text, lex) and _known_name(y.text, lex) for x, y in both_text):
+        return False
+    if not top_values and bottom_values:
+        return any(c.text for c in t_cells)  # the text above, its values below
+    if any(_runs_on(x, y, settings) for x, y in both_text):
+        return True
+    if top_values and not bottom_values and both_text:
+        # Only text below, each piece under text above: what did not fit, run on.
+        texts_above = {id(x) for x, y in single if x.text}
+        return all(id(x) in texts_above for x, y in single if y.text) and all(
+            any(y is c for _, c in single) for c in b_cells if c.text)
+    return False
+
+
+def _merge(rows: list[list[LogicalCell]], x: LogicalCell, y: LogicalCell, settings: TextSettings) -> None:
+    """y becomes part of x: x spans on to y's last row and holds y's words after its own."""
+    if x is y:
+        return
+    words = _laid_end_to_end(x, y)
+    # Lines rebuilt over the words laid end to end, then the later ones put back on their page:
+    # the text of a cell is its lines; the boxes stay the first fragment's.
+    x.lines = build_lines(words, x.x0, x.x1, settings) if words else []
+    x.words = [*x.words, *y.words]
+    x.__dict__.pop("text", None)
+    x.__dict__.pop("confidence", None)
+    last = y.last_row
+    x.rowspan = max(x.last_row, last) - x.row + 1
+    x.fragments += y.fragments
+    for row in rows:
+        for i, cell in enumerate(row):
+            if cell is y:
+                row[i] = x
+
+
+def _merge_rows(rows: list[list[LogicalCell]], t: int, b: int) -> None:
+    """A split row is one row: the cells of row b join row t, and the rows below move up."""
+    row_t = rows[t]
+    for cell in rows[b]:
+        if all(cell is not c for c in row_t):
+            row_t.append(cell)
+    row_t.sort(key=lambda c: c.x0)
+    del rows[b]
+    for cell in _distinct(rows):
+        if cell.row > t:
+            cell.row -= 1
+        elif cell.last_row >= b:
+            cell.rowspan -= 1
