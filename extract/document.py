@@ -15,6 +15,7 @@ from extract.files import file_sha256
 from extract.grid import PageLayout, recover_layout
 from extract.pages import Page, open_pdf, read_pdf_page
 from extract.pages.images import page_image
+from extract.pages.layer import MIN_UNMAPPED_IN_TEXT, LayerCheck, partial_layer, unmapped_in_text
 from extract.records import DocumentResult, Form, PageFrame
 from extract.segment import load_lexicon, segment_layouts
 from extract.settings import DEFAULT_SETTINGS, Settings
@@ -76,8 +77,10 @@ def open_document(path: Path) -> pymupdf.Document:
     return open_pdf(path)
 
 
-def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode: str) -> bool:
-    """Whether the text layer is missing or unusable (or OCR is forced)."""
+def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode: str,
+              layer: LayerCheck | None = None) -> bool:
+    """Whether the text layer is missing or unusable (or OCR is forced). With `layer`, also
+    whether it lies (pages/layer.py: wrong characters, read back from a few cells' pixels)."""
     if mode == "always":
         return True
     if mode == "never":
@@ -88,10 +91,16 @@ def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode:
     broken = sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" for c in text)
     if broken > MAX_BROKEN_SHARE * len(text):
         return True
+    if broken >= MIN_UNMAPPED_IN_TEXT and unmapped_in_text(text):
+        return True  # fewer, but set among Chinese text: a font (the title's) without a map
     if layout is not None:
         cells = [c for g in layout.grids for c in g.cells]
         if len(cells) >= MIN_CELLS_FOR_EMPTY_GRID and sum(bool(c.words) for c in cells) < MIN_FILLED_SHARE * len(cells):
             return True  # a ruled form whose cells hold no text: the text is in an image or curves
+        if partial_layer(record, page, layout):
+            return True  # labels as text, values as an image or curves
+        if layer is not None and layer.lies(record, page, layout):
+            return True
     return False
 
 
@@ -101,10 +110,11 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
     doc = open_document(path)
     try:
         layouts, ocr_pages, unread = [], [], []
+        layer = LayerCheck(settings)
         for page in doc:
             record = read_pdf_page(page, settings.grid)
             layout = recover_layout(record, settings) if record.words else None
-            if needs_ocr(record, page, layout, settings.ocr.mode):
+            if needs_ocr(record, page, layout, settings.ocr.mode, layer):
                 from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
 
                 layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
