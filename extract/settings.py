@@ -28,8 +28,9 @@ class GridSettings:
     min_border_coverage: float = 0.5
     # Rows or columns narrower than this are artefacts of near-coincident lines, not cells.
     min_cell_size: float = 2.0
-    # A table is at least this wide and has 2+ rows and columns; smaller "grids" are the
-    # strokes of a large character (a scanned title's 目) or a decorative box.
+    # A table is at least this wide and has 2+ columns; smaller "grids" are the strokes of
+    # a large character (a scanned title's 目) or a decorative box. One row is a table: a
+    # page break leaves a form's 项目名称 row, or its 评分等级 row, alone on a page.
     min_table_width: float = 60.0
 
 

@@ -133,6 +133,6 @@ def find_grids(page: int, hlines: list[Line], vlines: list[Line], settings: Grid
     grids = []
     for hs, vs in group_tables(hlines, vlines, settings):
         grid = build_grid(page, hs, vs, settings)
-        if grid.n_rows >= 2 and len(grid.xs) >= 3 and grid.xs[-1] - grid.xs[0] >= settings.min_table_width:
+        if grid.n_rows >= 1 and len(grid.xs) >= 3 and grid.xs[-1] - grid.xs[0] >= settings.min_table_width:
             grids.append(grid)
     return grids

@@ -88,7 +88,8 @@ def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
             if kind == 0:
                 line: TextLine = item  # type: ignore[assignment]
                 if lex.is_title(line.text):
-                    current = FormRegion(title=line.text, title_page=layout.page.number)
+                    # The year in the title itself: "2024年度项目支出绩效自评表".
+                    current = FormRegion(title=line.text, title_page=layout.page.number, year=parse_year(line.text))
                     regions.append(current)
                     labels_seen = set()
                     first_on_page = False

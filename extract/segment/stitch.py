@@ -139,8 +139,13 @@ def _row_key(row: list[LogicalCell]) -> tuple[str, ...]:
 def _join_at_break(rows: list[list[LogicalCell]], b: int, lex: Lexicon, settings: TextSettings) -> None:
     """Rows b-1 (the last before the break) and b (the first after it): join what was cut."""
     t = b - 1
-    if any(_is_label(c.text, lex) for c in rows[b]):
-        return  # a label opens the row: a new row, and a new block's cells
+    if _opens_with_label(rows[b], lex):
+        # A new row, and a new block's cells; but a block label cut out of its first rows
+        # (项目资金 over the header row above the break, its text below it) is whole again.
+        x, y = min(rows[t], key=lambda c: c.x0), min(rows[b], key=lambda c: c.x0)
+        if x.text or y.rowspan == 1 or not _column_pairs([x], [y]):
+            return
+        _merge(rows, x, y, settings)  # and the rows beside it may be one row cut in two
     pairs = _column_pairs(rows[t], rows[b])
     if _row_is_split(rows[t], rows[b], pairs, lex, settings):
         for x, y in pairs:
@@ -186,6 +191,13 @@ def _is_label(text: str, lex: Lexicon) -> bool:
     if lex.is_title(t) or t in lex.level1_names or t in lex.level2_names:
         return False  # names are data of the rows, not labels that open one
     return any(lex.match(table, t) for table in ("blocks", "header", "funds_columns", "goals_columns", "indicator_columns"))
+
+
+def _opens_with_label(row: list[LogicalCell], lex: Lexicon) -> bool:
+    """Whether the row's first printed cell is a label (项目资金, 年度总体目标, 一级指标, 总分 …);
+    a label further right may be a value's fragment ("达到" + "预期目标")."""
+    first = next((c for c in sorted(row, key=lambda c: c.x0) if c.text), None)
+    return first is not None and _is_label(first.text, lex)
 
 
 def _runs_on(x: LogicalCell, y: LogicalCell, settings: TextSettings) -> bool:
@@ -244,6 +256,12 @@ def _row_is_split(top: list[LogicalCell], bottom: list[LogicalCell], pairs, lex:
     t_cells = [c for c in top if c.rowspan == 1]
     b_cells = [c for c in bottom if c.rowspan == 1]
     single = [(x, y) for x, y in pairs if x in t_cells and y in b_cells]
+    if all(_is_label(c.text, lex) for c in top if c.text):
+        # A header row ends the page: split only where what follows finishes its labels
+        # ("偏差原因分析" + "及改进措施"), else the rows after it are its data.
+        rest = [(x, y) for x, y in single if y.text]
+        return bool(rest) and len(rest) == len([c for c in b_cells if c.text]) and all(
+            _is_label(x.text + y.text, lex) and not _atomic(y.text) for x, y in rest)
     if any(_atomic(x.text) and _atomic(y.text) for x, y in single):
         return False  # a value each side in one column: two rows
     top_values = any(_atomic(c.text) for c in t_cells)
@@ -268,9 +286,12 @@ def _merge(rows: list[list[LogicalCell]], x: LogicalCell, y: LogicalCell, settin
     if x is y:
         return
     words = _laid_end_to_end(x, y)
-    # Lines rebuilt over the words laid end to end, then the later ones put back on their page:
-    # the text of a cell is its lines; the boxes stay the first fragment's.
+    # The text of a cell is its lines, rebuilt over the words laid end to end; its page and
+    # boxes are the first fragment's that holds text (words keep their own page's places).
     x.lines = build_lines(words, x.x0, x.x1, settings) if words else []
+    if not x.words and y.words:
+        x.page, x.x0, x.y0, x.x1, x.y1 = y.page, y.x0, y.y0, y.x1, y.y1
+        x.fragments = 0  # the ink on its page is all of it
     x.words = [*x.words, *y.words]
     x.__dict__.pop("text", None)
     x.__dict__.pop("confidence", None)
