@@ -20,6 +20,8 @@ _SENTENCE_END = tuple("。；;.!！?？:：")
 # Characters a Chinese line may not start with: line breaking (禁则) carries the character
 # before them down with them, so they belong to the unit that opens a line.
 _NO_LINE_START = frozenset("。，、；：？！）》」』】〕”’%,.;:?!)]}")
+# Punctuation that may not end a line (it opens what follows).
+_NO_LINE_END = frozenset("（《「『【〔“‘([{")
 # Runs a line breaker keeps together: Latin words and numbers ("99.5%", "7×24").
 _UNBREAKABLE = re.compile(r"[A-Za-z0-9.,%‰+\-/×:]")
 
@@ -38,7 +40,9 @@ def _first_unit_width(row: list[Word]) -> float:
     if i == len(chars):
         return 0.0
     j = i + 1
-    if _UNBREAKABLE.match(chars[i][0]):
+    while j < len(chars) and chars[j - 1][0] in _NO_LINE_END:  # "(" stays with what it opens
+        j += 1
+    if _UNBREAKABLE.match(chars[j - 1][0]):
         while j < len(chars) and _UNBREAKABLE.match(chars[j][0]):
             j += 1
     while j < len(chars) and chars[j][0] in _NO_LINE_START:

@@ -17,6 +17,7 @@ The walker then reads one table, row by row, and never sees a page break.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -34,6 +35,9 @@ from extract.values.text import compact
 _MIN_OVERLAP = 0.5
 # A label is short: longer cell texts are values or prose.
 _MAX_LABEL_LENGTH = 20
+_SUBTOTAL = re.compile(r"^其中:?")
+# A bracketed note after a name: "(30分)".
+_DECLARED_NOTE = re.compile(r"\([^()]*\)$")
 # Points between two fragments' words when laid end to end (more than a line's leading).
 _JOIN_GAP = 20.0
 
@@ -143,9 +147,20 @@ def _join_at_break(rows: list[list[LogicalCell]], b: int, lex: Lexicon, settings
         # A new row, and a new block's cells; but a block label cut out of its first rows
         # (项目资金 over the header row above the break, its text below it) is whole again.
         x, y = min(rows[t], key=lambda c: c.x0), min(rows[b], key=lambda c: c.x0)
-        if x.text or y.rowspan == 1 or not _column_pairs([x], [y]):
+        if not _column_pairs([x], [y]):
             return
-        _merge(rows, x, y, settings)  # and the rows beside it may be one row cut in two
+        if _repeated(x, y):
+            _merge(rows, x, y, settings, repeat=True)  # printed on both pages: one cell
+        elif _cut_label(x, y, lex) or (not x.text and (y.rowspan > 1 or _header_row_lacking_label(rows[t], x, lex))):
+            _merge(rows, x, y, settings)
+        else:
+            return
+        # The label crosses the break now; the rows beside it may be one row cut in two.
+    for x, y in _column_pairs(rows[t], rows[b]):
+        if _repeated(x, y):  # a merged cell whose text each page repeats
+            _merge(rows, x, y, settings, repeat=True)
+        elif _cut_label(x, y, lex):  # first, so that the header row reads as one
+            _merge(rows, x, y, settings)
     pairs = _column_pairs(rows[t], rows[b])
     if _row_is_split(rows[t], rows[b], pairs, lex, settings):
         for x, y in pairs:
@@ -200,6 +215,12 @@ def _opens_with_label(row: list[LogicalCell], lex: Lexicon) -> bool:
     return first is not None and _is_label(first.text, lex)
 
 
+def _header_row_lacking_label(row: list[LogicalCell], first: LogicalCell, lex: Lexicon) -> bool:
+    """A header row (预期目标 | 实际完成情况) whose block label (年度总体目标) is blank here."""
+    rest = [c for c in row if c is not first and c.text]
+    return bool(rest) and all(_is_label(c.text, lex) for c in rest)
+
+
 def _runs_on(x: LogicalCell, y: LogicalCell, settings: TextSettings) -> bool:
     """Whether x's last line is a wrap into y's first (the line was full)."""
     if not x.lines or not y.lines:
@@ -222,8 +243,15 @@ def _laid_end_to_end(x: LogicalCell, y: LogicalCell) -> list[Word]:
 
 
 def _known_name(text: str, lex: Lexicon) -> bool:
-    t = compact(text)
+    """A first- or second-level name of the lexicon, maybe with its points ("效益指标(30分)")."""
+    t = _DECLARED_NOTE.sub("", compact(text))
     return t in lex.level1_names or t in lex.level2_names
+
+
+def _whole_name(text: str, lex: Lexicon) -> bool:
+    """A name that is complete as printed: a level name, or a line of the 项目资金 block
+    ("其中：当年财政拨款", "上年结转资金")."""
+    return _known_name(text, lex) or lex.match("funds_lines", _SUBTOTAL.sub("", compact(text))) is not None
 
 
 def _one_name(x: LogicalCell, y: LogicalCell, lex: Lexicon, settings: TextSettings) -> bool:
@@ -234,11 +262,26 @@ def _one_name(x: LogicalCell, y: LogicalCell, lex: Lexicon, settings: TextSettin
         return True
     if _is_label(a, lex) or _is_label(b, lex):
         return False
-    if (a + b) in lex.level1_names or (a + b) in lex.level2_names:
+    if _known_name(a + b, lex):
         return True
     if _known_name(a, lex) or _known_name(b, lex):
         return False
     return _runs_on(x, y, settings)
+
+
+def _repeated(x: LogicalCell, y: LogicalCell) -> bool:
+    """A merged cell cut by the break with its text printed again on the next page."""
+    return x is not y and (x.rowspan > 1 or y.rowspan > 1) and bool(x.text) and compact(x.text) == compact(y.text)
+
+
+def _cut_label(x: LogicalCell, y: LogicalCell, lex: Lexicon) -> bool:
+    """A label cut in two ("项目资" + "金（万元）", "年度" + "总体目标", "项目资金" + "(万元)")."""
+    a, b = x.text, y.text
+    if not (a and b) or x is y or not _is_label(a + b, lex):
+        return False
+    if not _is_label(a, lex):
+        return True  # "年度" + "总体目标" (a label itself, but the shorter one)
+    return _DECLARED_NOTE.fullmatch(compact(b)) is not None  # "项目资金" + "(万元)"
 
 
 def _cut_name(x: LogicalCell, y: LogicalCell, lex: Lexicon) -> bool:
@@ -246,7 +289,7 @@ def _cut_name(x: LogicalCell, y: LogicalCell, lex: Lexicon) -> bool:
     one is blank and the other a known name (its text printed wholly on one side)."""
     a, b = compact(x.text), compact(y.text)
     if a and b:
-        return (a + b) in lex.level1_names or (a + b) in lex.level2_names
+        return _known_name(a + b, lex) and not _known_name(b, lex)
     return not a and _known_name(b, lex)
 
 
@@ -267,7 +310,7 @@ def _row_is_split(top: list[LogicalCell], bottom: list[LogicalCell], pairs, lex:
     top_values = any(_atomic(c.text) for c in t_cells)
     bottom_values = any(_atomic(c.text) for c in b_cells)
     both_text = [(x, y) for x, y in single if x.text and y.text]
-    if any(_known_name(x.text, lex) and _known_name(y.text, lex) for x, y in both_text):
+    if any(_whole_name(x.text, lex) and _whole_name(y.text, lex) for x, y in both_text):
         return False
     if not top_values and bottom_values:
         return any(c.text for c in t_cells)  # the text above, its values below
@@ -281,10 +324,15 @@ def _row_is_split(top: list[LogicalCell], bottom: list[LogicalCell], pairs, lex:
     return False
 
 
-def _merge(rows: list[list[LogicalCell]], x: LogicalCell, y: LogicalCell, settings: TextSettings) -> None:
-    """y becomes part of x: x spans on to y's last row and holds y's words after its own."""
+def _merge(rows: list[list[LogicalCell]], x: LogicalCell, y: LogicalCell, settings: TextSettings,
+           repeat: bool = False) -> None:
+    """y becomes part of x: x spans on to y's last row and holds y's words after its own
+    (`repeat`: y's text is x's printed again, and is not added)."""
     if x is y:
         return
+    original = y
+    if repeat:
+        y = replace(y, words=[], lines=[])
     words = _laid_end_to_end(x, y)
     # The text of a cell is its lines, rebuilt over the words laid end to end; its page and
     # boxes are the first fragment's that holds text (words keep their own page's places).
@@ -300,7 +348,7 @@ def _merge(rows: list[list[LogicalCell]], x: LogicalCell, y: LogicalCell, settin
     x.fragments += y.fragments
     for row in rows:
         for i, cell in enumerate(row):
-            if cell is y:
+            if cell is original:
                 row[i] = x
 
 

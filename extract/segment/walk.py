@@ -88,6 +88,8 @@ class _Walker:
             self._row(table, r)
         if self.form.grade is None:
             self.form.grade = self._grade_line(region)
+            if self.form.grade is not None:  # the line may stand alone on the next page
+                self.form.page_end = max(self.form.page_end, self.form.grade.page)
         goals = self.goal_weights if self.goal_blocks > 1 else None
         self.form.indicators = _resolve_indicators(self.rows, self.lex, goals)
         self._check_blocks()
