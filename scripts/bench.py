@@ -3,10 +3,17 @@
     python scripts/bench.py [--rounds 5] [FOLDER]      text PDFs (default fixtures/text)
     python scripts/bench.py --scans [FOLDER]           scans (default fixtures/scans)
     python scripts/bench.py --scale 1000               a 1000-document batch on 2 workers
+    python scripts/bench.py --scan-sweep 200 [--seed S] [--keep DIR] [--workers 2]   degraded scans, scored
+    python scripts/bench.py --sweep 500 [--seed S] [--office K] [--keep DIR]
+                                                       typesetting variations through `jixiao ingest`
 
 Text: for every PDF, the whole jixiao extraction (open, read pages, grid, segmentation,
 values) against `page.find_tables(use_layout=False)` alone over the same pages. Rounds
 alternate the two so machine noise hits both; the median round counts. Target ≤ 0.5.
+
+Sweep (scripts/sweep/): N forms typeset differently (fonts, sizes, column widths, page
+breaks through every row, Word-like and Excel-like breaking, label spellings, K of them
+through LibreOffice), ingested with the real CLI and scored field by field.
 
 Scans: per document, the whole jixiao ingest of it against a plain PaddleOCR full-page
 pass (`PaddleOCR(...).predict` on the same page images, same PP-OCRv4 weights, PaddleOCR's
@@ -53,7 +60,24 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5, help="rounds per measure (scans: at most 3)")
     ap.add_argument("--scans", action="store_true", help="benchmark the OCR path on scanned fixtures")
     ap.add_argument("--scale", type=int, metavar="N", help="ingest N generated text documents on 2 workers")
+    ap.add_argument("--sweep", type=int, metavar="N", help="N layout variations through jixiao ingest, scored")
+    ap.add_argument("--seed", type=int, default=1, help="--sweep: the variations' seed")
+    ap.add_argument("--office", type=int, default=0, metavar="K", help="--sweep: K of them typeset by LibreOffice")
+    ap.add_argument("--keep", type=Path, metavar="DIR", help="--sweep: keep PDFs, dataset and results.jsonl in DIR")
+    ap.add_argument("--scan-sweep", type=int, metavar="N",
+                    help="N pages of randomly degraded scans through jixiao ingest, scored (--seed, --keep too)")
+    ap.add_argument("--workers", type=int, default=2, help="--scan-sweep, --sweep: jixiao ingest --workers")
     args = ap.parse_args()
+    if args.scan_sweep:
+        from scan_sweep.bench import main as scan_sweep_main
+
+        scan_sweep_main(args.scan_sweep, seed=args.seed, keep=args.keep, workers=args.workers)
+        return
+    if args.sweep:
+        from sweep.bench import main as sweep_main
+
+        sweep_main(args.sweep, seed=args.seed, office=args.office, keep=args.keep, workers=args.workers)
+        return
     if args.scale:
         from bench_scale import main as scale_main
 
