@@ -92,9 +92,10 @@ class Lexicon:
         labels = [compact(lab) for lab in labels]
         return next((f.name for f in self.families if f.found_in(t, labels)), DEFAULT_FAMILY)
 
-    def match(self, table: str, label: str) -> str | None:
-        """The key of `table` whose spelling the label is, the longest spelling winning."""
-        return _match_cached(self, table, label)
+    def match(self, table: str, label: str, strict: bool = False) -> str | None:
+        """The key of `table` whose spelling the label is, the longest spelling winning.
+        `strict`: as printed, no allowance for OCR (a lost bracket, a misread character)."""
+        return _match_cached(self, table, label, strict)
 
     def near(self, table: str, label: str) -> set[str]:
         """Keys whose spelling the label could be with one character misread or lost: to be
@@ -110,21 +111,22 @@ class Lexicon:
                     keys.add(key)
         return keys
 
-    def _match(self, table: str, label: str) -> str | None:
-        text = _undash(compact(label))
+    def _match(self, table: str, label: str, strict: bool = False) -> str | None:
+        text = compact(label) if strict else _undash(compact(label))
         if not text:
             return None
+        tail = _LABEL_TAIL_RE if strict else _LABEL_TAIL
         best: tuple[int, str] | None = None
         near: set[str] = set()
         for key, spellings in self.tables[table].items():
             for sp in spellings:
-                if text.startswith(sp) and _LABEL_TAIL.match(text[len(sp):]):
+                if text.startswith(sp) and tail.match(text[len(sp):]):
                     if best is None or len(sp) > best[0]:
                         best = (len(sp), key)
                 elif len(sp) >= _FUZZY_MIN_LENGTH and _LABEL_TAIL.match(text[len(sp):]) and _substitutions(text[: len(sp)], sp) == 1:
                     near.add(key)
-        if best:
-            return best[1]
+        if best or strict:
+            return best[1] if best else None
         # One character misread (OCR: 绩→细): accepted only when it points at a single key,
         # so 二级指标 (between 一级指标 and 三级指标) stays unknown.
         return near.pop() if len(near) == 1 else None
@@ -163,8 +165,8 @@ def _family(entry: dict) -> Family:
 
 
 @lru_cache(maxsize=65536)
-def _match_cached(lex: Lexicon, table: str, label: str) -> str | None:
-    return lex._match(table, label)
+def _match_cached(lex: Lexicon, table: str, label: str, strict: bool) -> str | None:
+    return lex._match(table, label, strict)
 
 
 @cache

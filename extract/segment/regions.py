@@ -40,10 +40,12 @@ class FormRegion:
         return min(pages), max(pages)
 
 
-def _grid_labels(grid: Grid, lex: Lexicon) -> set[str]:
-    """Which block labels (and the indicator header) the table holds."""
+def _grid_labels(grid: Grid, lex: Lexicon, skip_rows: int = 0) -> set[str]:
+    """Which block labels (and the indicator header) the table holds (below `skip_rows`)."""
     found: set[str] = set()
     for cell in grid.cells:
+        if cell.row < skip_rows:
+            continue
         text = cell.text
         if not text or len(text) > 20:
             continue
@@ -129,12 +131,26 @@ def _continues(region: FormRegion, grid: Grid, seen: set[str], lex: Lexicon) -> 
     """Whether a table at the top of a new page carries on the open form."""
     if "grade" in seen:
         return False
-    labels = _grid_labels(grid, lex)
+    labels = _grid_labels(grid, lex, _repeated_rows(grid, region))
     if "total" in seen:
         return "grade" in labels and len(labels) == 1
     if "indicators" not in seen or labels & {"indicators", "total", "grade"}:
         return True
     return bool(region.grids) and _aligned(grid, region.grids[-1])
+
+
+def _row_texts(grid: Grid, r: int) -> tuple[str, ...]:
+    return tuple(compact(c.text) for c in grid.row_cells(r))
+
+
+def _repeated_rows(grid: Grid, region: FormRegion) -> int:
+    """How many of the table's first rows repeat rows printed before (a header row repeated
+    on every page): they say nothing of where the form goes on."""
+    before = {_row_texts(g, r) for g in region.grids for r in range(g.n_rows)}
+    n = 0
+    while n < grid.n_rows and any(_row_texts(grid, n)) and _row_texts(grid, n) in before:
+        n += 1
+    return n
 
 
 def parse_year(text: str) -> int | None:

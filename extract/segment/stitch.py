@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from extract.grid import Grid
-from extract.grid.text import build_lines, join_lines
+from extract.grid.text import _first_unit_width, build_lines, join_lines
 from extract.grid.types import TextLine
 from extract.pages.types import Word
 from extract.segment.lexicon import Lexicon
@@ -38,6 +38,8 @@ _MAX_LABEL_LENGTH = 20
 _SUBTOTAL = re.compile(r"^其中:?")
 # A bracketed note after a name: "(30分)".
 _DECLARED_NOTE = re.compile(r"\([^()]*\)$")
+# A cell's padding, at most (in ems of its text): office software pads cells by 1–5 pt.
+_MAX_INSET_EM = 0.6
 # Points between two fragments' words when laid end to end (more than a line's leading).
 _JOIN_GAP = 20.0
 
@@ -105,7 +107,10 @@ def stitch(grids: list[Grid], lex: Lexicon, settings: TextSettings = DEFAULT_SET
     for i, grid in enumerate(grids):
         new = _grid_rows(grid)
         at_break = bool(rows) and grid.page > grids[i - 1].page
-        if at_break:
+        # A header row repeated on the new page is dropped, so that the rows either side of
+        # it meet; unless the page ended on a block's label row (年度绩效目标2): then the
+        # header is that block's own.
+        if at_break and not _opens_block(rows[-1], lex):
             new = _drop_repeated_header(new, rows)
         if not new:
             continue
@@ -151,7 +156,8 @@ def _join_at_break(rows: list[list[LogicalCell]], b: int, lex: Lexicon, settings
             return
         if _repeated(x, y):
             _merge(rows, x, y, settings, repeat=True)  # printed on both pages: one cell
-        elif _cut_label(x, y, lex) or (not x.text and (y.rowspan > 1 or _header_row_lacking_label(rows[t], x, lex))):
+        elif _cut_label(x, y, lex) or (not x.text and (x.rowspan > 1 or y.rowspan > 1
+                                                        or _header_row_lacking_label(rows[t], x, lex))):
             _merge(rows, x, y, settings)
         else:
             return
@@ -199,13 +205,16 @@ def _atomic(text: str) -> bool:
     return measure is not None and measure.value is not None and len(t) <= 12
 
 
-def _is_label(text: str, lex: Lexicon) -> bool:
+def _is_label(text: str, lex: Lexicon, strict: bool = False) -> bool:
+    """A label of the lexicon (`strict`: as printed, without the allowances made for OCR; a
+    text made by joining two fragments must be a label as printed)."""
     t = compact(text)
     if not t or len(t) > _MAX_LABEL_LENGTH:
         return False
     if lex.is_title(t) or t in lex.level1_names or t in lex.level2_names:
         return False  # names are data of the rows, not labels that open one
-    return any(lex.match(table, t) for table in ("blocks", "header", "funds_columns", "goals_columns", "indicator_columns"))
+    tables = ("blocks", "header", "funds_columns", "goals_columns", "indicator_columns")
+    return any(lex.match(table, t, strict) for table in tables)
 
 
 def _opens_with_label(row: list[LogicalCell], lex: Lexicon) -> bool:
@@ -221,13 +230,45 @@ def _header_row_lacking_label(row: list[LogicalCell], first: LogicalCell, lex: L
     return bool(rest) and all(_is_label(c.text, lex) for c in rest)
 
 
+def _opens_block(row: list[LogicalCell], lex: Lexicon) -> bool:
+    """Whether the row's first cell is a block label that starts its row (年度绩效目标2)."""
+    first = min(row, key=lambda c: c.x0)
+    return first.row == min(c.row for c in row) and first.rowspan == 1 and bool(lex.match("blocks", first.text))
+
+
+def _room(x: LogicalCell) -> tuple[float, float]:
+    """The width x's text may take and its last line's: the cell less its inset on both
+    sides. The inset is what the lines show on the left, but no more than _MAX_INSET_EM: a
+    short centred line shows its centring, not the cell's padding."""
+    em = max(ln.size for ln in x.lines)
+    pad = min(max(0.0, min(ln.x0 for ln in x.lines) - x.x0), _MAX_INSET_EM * em)
+    return x.x1 - x.x0 - 2 * pad, x.lines[-1].x1 - x.lines[-1].x0
+
+
+def _first_line_words(y: LogicalCell) -> list[Word]:
+    first = y.lines[0]
+    return sorted((w for w in y.words if abs(w.baseline - first.baseline) <= 0.5 * first.size), key=lambda w: w.x0)
+
+
+def _one_value(x: LogicalCell, y: LogicalCell) -> bool:
+    """A number broken where it met a narrow column's edge, then cut by the break ("10.0" +
+    "0"): the halves make one value that would not have fitted on one line."""
+    if not (x.lines and y.lines and _atomic(x.text + y.text)):
+        return False
+    inner, last = _room(x)
+    return last + (y.lines[0].x1 - y.lines[0].x0) > inner
+
+
 def _runs_on(x: LogicalCell, y: LogicalCell, settings: TextSettings) -> bool:
-    """Whether x's last line is a wrap into y's first (the line was full)."""
+    """Whether x's last line is a wrap into y's first: the first unit of y's text would not
+    have fitted after it (the rule build_lines applies inside a cell)."""
     if not x.lines or not y.lines:
         return False
-    words = _laid_end_to_end(x, y)
-    lines = build_lines(words, x.x0, x.x1, settings)
-    return len(lines) > len(x.lines) and lines[len(x.lines) - 1].wrapped
+    words = _first_line_words(y)
+    if not words:
+        return False
+    inner, last = _room(x)
+    return inner - last < _first_unit_width(words) + settings.wrap_tolerance_em * x.lines[-1].size
 
 
 def _laid_end_to_end(x: LogicalCell, y: LogicalCell) -> list[Word]:
@@ -277,11 +318,9 @@ def _repeated(x: LogicalCell, y: LogicalCell) -> bool:
 def _cut_label(x: LogicalCell, y: LogicalCell, lex: Lexicon) -> bool:
     """A label cut in two ("项目资" + "金（万元）", "年度" + "总体目标", "项目资金" + "(万元)")."""
     a, b = x.text, y.text
-    if not (a and b) or x is y or not _is_label(a + b, lex):
+    if not (a and b) or x is y or _atomic(b) or not _is_label(a + b, lex, strict=True):
         return False
-    if not _is_label(a, lex):
-        return True  # "年度" + "总体目标" (a label itself, but the shorter one)
-    return _DECLARED_NOTE.fullmatch(compact(b)) is not None  # "项目资金" + "(万元)"
+    return not (_is_label(a, lex) and _is_label(b, lex))  # two labels are two cells
 
 
 def _cut_name(x: LogicalCell, y: LogicalCell, lex: Lexicon) -> bool:
@@ -304,8 +343,8 @@ def _row_is_split(top: list[LogicalCell], bottom: list[LogicalCell], pairs, lex:
         # ("偏差原因分析" + "及改进措施"), else the rows after it are its data.
         rest = [(x, y) for x, y in single if y.text]
         return bool(rest) and len(rest) == len([c for c in b_cells if c.text]) and all(
-            _is_label(x.text + y.text, lex) and not _atomic(y.text) for x, y in rest)
-    if any(_atomic(x.text) and _atomic(y.text) for x, y in single):
+            _is_label(x.text + y.text, lex, strict=True) and not _atomic(y.text) for x, y in rest)
+    if any(_atomic(x.text) and _atomic(y.text) and not _one_value(x, y) for x, y in single):
         return False  # a value each side in one column: two rows
     top_values = any(_atomic(c.text) for c in t_cells)
     bottom_values = any(_atomic(c.text) for c in b_cells)
