@@ -46,7 +46,7 @@ for p in (str(ROOT), str(ROOT / "scripts")):
 
 from extract.records import Form, FundLine, Indicator  # noqa: E402
 from extract.values.text import normalize  # noqa: E402
-from fixture_records import documents, variants  # noqa: E402
+from fixture_records import consistency, documents, variants  # noqa: E402
 from fixture_records.layout import FUND_KEYS, form_layout  # noqa: E402
 from scan_fixtures import make_scans  # noqa: E402
 
@@ -1066,7 +1066,8 @@ def make_bad(textdir: Path, baddir: Path, spec: dict) -> None:
 
 
 # output folders whose truth JSON --check compares
-CHECKED_DIRS = ("text", "bad", "scans", "variants/text", "variants/scans")
+CHECKED_DIRS = ("text", "bad", "scans", "variants/text", "variants/scans",
+                "consistency", "consistency/2023", "consistency/2024")
 VARIANT_SCAN_SEED = 20250301
 
 
@@ -1085,6 +1086,13 @@ def generate(out_root: Path) -> list[tuple[str, dict]]:
     for spec in variants.DOCUMENTS:
         results.append((spec["name"], render_document(spec, vtext)))
     results += make_scans(vtext, out_root / "variants" / "scans", variants.SCANS, seed=VARIANT_SCAN_SEED)
+    # an archive of departments over two years for the cross-project audit
+    # (fixture_records/consistency.py): <year>/<document>.pdf, and the planted cases
+    cdir = out_root / "consistency"
+    for sub, spec in consistency.DOCUMENTS:
+        (cdir / sub).mkdir(parents=True, exist_ok=True)
+        results.append((spec["name"], render_document(spec, cdir / sub)))
+    write_json(cdir / "expected.json", consistency.expected())
     return results
 
 

@@ -307,5 +307,6 @@ def test_findings_have_the_contract_columns():
     f = clean_form()
     f.total_score = 99.0
     rows = run(f)
-    assert rows.columns == ["form_id", "check", "severity", "subject", "indicator_index", "expected", "found", "message", "source"]
+    assert rows.columns == ["form_id", "check", "severity", "subject", "indicator_index", "expected", "found", "message", "source",
+                            "related_forms"]
     assert rows.filter(pl.col("check") == "score.total_mismatch")["message"][0].startswith("总分得分印为99.0")

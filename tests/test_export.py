@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from extract.audit import FINDINGS
+from extract.audit import CONSISTENCY, FINDINGS
 from extract.batch import IngestConfig, ingest
 from extract.cli.main import app
 from extract.dataset import export
@@ -78,8 +78,8 @@ def _widths(ws) -> dict[int, float]:
 
 
 def test_one_sheet_per_table_in_order(tables, book_en):
-    assert list(tables)[:5] == list(TABLE_ORDER)  # ingest audits: findings are there
-    assert set(tables) <= set(TABLES) | {"findings"}
+    assert list(tables)[:6] == list(TABLE_ORDER)  # ingest audits: findings and consistency are there
+    assert set(tables) <= set(TABLES) | {"findings", "consistency"}
     assert book_en.sheetnames == list(tables)
 
 
@@ -197,7 +197,7 @@ def test_csv_zh_headers(tables, tmp_path):
 def test_labels_cover_every_column_of_every_table():
     """A column added to the schema needs its Chinese header in labels.toml."""
     zh = tomllib.loads(LABELS_PATH.read_text(encoding="utf-8"))
-    for table, schema in {**TABLES, "findings": FINDINGS}.items():
+    for table, schema in {**TABLES, "findings": FINDINGS, "consistency": CONSISTENCY}.items():
         columns = flatten(pl.DataFrame(schema=schema)).columns
         missing = [c for c in columns if c not in zh.get(table, {})]
         assert not missing, f"labels.toml [{table}] lacks {missing}"

@@ -18,7 +18,7 @@ from extract.audit.rules import Rules
 FINDINGS = {
     "form_id": pl.String, "check": pl.String, "severity": pl.String, "subject": pl.String,
     "indicator_index": pl.Int32, "expected": pl.String, "found": pl.String, "message": pl.String,
-    "source": pl.String,
+    "source": pl.String, "related_forms": pl.List(pl.String),
 }
 
 # The 项目资金 amounts whose 年度资金总额 equals the sum of the 其中 lines.

@@ -14,6 +14,19 @@ class RulesError(ValueError):
 
 
 @dataclass(frozen=True)
+class ConsistencyRules:
+    """Thresholds of the cross-project checks (rules.toml [consistency])."""
+
+    score_share_spread: float = 0.05
+    boilerplate_min_chars: int = 20
+    boilerplate_min_projects: int = 3
+    inflation_min_forms: int = 3
+    inflation_missed_full_share: float = 0.5
+    inflation_mean_total: float = 95.0
+    inflation_mean_execution: float = 85.0
+
+
+@dataclass(frozen=True)
 class Rules:
     grades: tuple[tuple[str, float], ...]  # (grade, lower bound), highest bound first
     grade_aliases: dict[str, str]
@@ -34,6 +47,7 @@ class Rules:
     required_level1: tuple[str, ...]
     low_confidence: float
     epsilon: float
+    consistency: ConsistencyRules = ConsistencyRules()
 
 
 
@@ -81,6 +95,9 @@ def load_rules(path: Path | None = None) -> Rules:
             required_level1=tuple(w["required_level1"]),
             low_confidence=float(data["confidence"]["low"]),
             epsilon=float(data["tolerance"]["epsilon"]),
+            consistency=ConsistencyRules(**{
+                key: type(getattr(ConsistencyRules, key))(value) for key, value in data["consistency"].items()
+            }),
         )
     except (TypeError, ValueError, KeyError) as exc:
         raise RulesError(f"bad rules: {exc}") from exc

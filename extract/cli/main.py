@@ -214,12 +214,22 @@ def stats_cmd(
     by: Annotated[StatsBy, typer.Option(help="Group the forms per department and year, or per year.")] = StatsBy.department,
     fmt: Annotated[StatsFormat, typer.Option("--format", help="table (terminal), csv (the per-group table) or json (everything).")] = StatsFormat.table,
     rules: RulesOption = None,
+    consistency: Annotated[bool, typer.Option("--consistency", help="The department table of the cross-project audit (consistency.parquet).")] = False,
 ) -> None:
     """Cross-project aggregates: scores, execution, full marks, findings per department or year."""
-    from extract.cli.render_stats import print_stats, stats_csv, stats_json
+    from extract.cli.render_stats import print_consistency, print_stats, stats_csv, stats_json
     from extract.dataset.stats import load_stats_input, stats_report
 
     _need_dataset(directory)
+    if consistency:
+        from extract.dataset.stats import consistency_table
+
+        table = consistency_table(directory, _rules(rules))
+        if fmt == StatsFormat.table:
+            print_consistency(_out(), table)
+        else:
+            typer.echo(table.write_csv() if fmt == StatsFormat.csv else table.write_json(), nl=fmt == StatsFormat.json)
+        return
     tables, findings = load_stats_input(directory)
     report = stats_report(tables, findings, ("department", "year") if by == StatsBy.department else ("year",), _rules(rules))
     if fmt == StatsFormat.table:

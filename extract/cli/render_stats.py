@@ -25,6 +25,11 @@ SHORT = {
     "score_median": "中位", "score_min": "最低", "score_max": "最高", "execution_rate_mean": "执行率%",
     "review_share": "待复核", "indicators_scored": "指标", "full_marks_share": "满分占比",
     "errors_per_form": "错误/表", "top_grade_share": "优占比",
+    # the consistency table
+    "mean_total": "均分", "missed": "未达成", "missed_full_share": "未达成满分", "mean_execution_pct": "执行率%",
+    "findings": "发现", "same_indicator_diff_score": "同指标异分", "duplicate_project": "重复",
+    "target_lowered": "目标下调", "boilerplate_text": "雷同", "department_inflation": "偏高",
+    "funds_weight_varies": "预算分值",
 }
 
 
@@ -49,6 +54,10 @@ def print_stats(console: Console, report: StatsReport) -> None:
     console.print(_table(f"by {' × '.join(report.by)}", report.groups, text_columns=("department",)))
     console.print(_table("total_score (总分得分)", report.scores, text_columns=("bin",)))
     console.print(_table("execution_rate_pct (执行率)", report.execution, text_columns=("bin",)))
+
+
+def print_consistency(console: Console, table: pl.DataFrame) -> None:
+    console.print(_table("consistency (一致性): per department and year", table, text_columns=("department",)))
 
 
 def stats_csv(report: StatsReport) -> str:

@@ -10,7 +10,7 @@ from extract.dataset.schema import TABLES
 from extract.dataset.store import read_dataset, table_path
 
 # The order people meet the tables in (sheets of the workbook); tables added later follow.
-TABLE_ORDER = ("documents", "forms", "fund_lines", "indicators", "findings")
+TABLE_ORDER = ("documents", "forms", "fund_lines", "indicators", "findings", "consistency")
 
 
 def is_dataset(directory: Path) -> bool:
@@ -22,9 +22,10 @@ def load_tables(directory: Path) -> dict[str, pl.DataFrame]:
     them) plus findings.parquet when the audit has run, in TABLE_ORDER then the others."""
     tables = {name: frame for name, frame in read_dataset(directory).items()
               if table_path(directory, name).exists()}
-    findings = table_path(directory, "findings")
-    if "findings" not in tables and findings.exists():
-        tables["findings"] = pl.read_parquet(findings)
+    for name in ("findings", "consistency"):  # the audit's tables
+        path = table_path(directory, name)
+        if name not in tables and path.exists():
+            tables[name] = pl.read_parquet(path)
     known = [name for name in TABLE_ORDER if name in tables]
     others = [name for name in (*TABLES, *tables) if name in tables and name not in known]
     return {name: tables[name] for name in dict.fromkeys([*known, *others])}

@@ -209,3 +209,15 @@ def stats_report(tables: Tables, findings: pl.DataFrame | None = None, by: Seque
         scores=score_distribution(tables["forms"]),
         execution=execution_distribution(tables["forms"]),
     )
+
+
+def consistency_table(directory: Path, rules=None) -> pl.DataFrame:
+    """consistency.parquet of a dataset (one row per 主管部门 and year); recomputed where the
+    dataset was never audited, or with the user's `rules`."""
+    from extract.audit import audit
+    from extract.dataset.load import load_tables
+    from extract.dataset.store import table_path
+
+    if rules is None and table_path(directory, "consistency").exists():
+        return pl.read_parquet(table_path(directory, "consistency"))
+    return audit(load_tables(directory), rules).consistency

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 import pymupdf
 
-from extract.audit import FINDINGS, SEVERITY_ORDER
+from extract.audit import CONSISTENCY, FINDINGS, SEVERITY_ORDER
 from extract.audit.summary import counts_by_check
 from extract.dataset import TABLES
 from extract.dataset.export import column_labels
@@ -198,6 +198,43 @@ def _charts(tables: dict[str, pl.DataFrame], findings: pl.DataFrame) -> str:
     return '<section id="charts"><h2>图表 Charts</h2><div class="charts">' + "".join(charts) + "</div></section>"
 
 
+def _consistency(table: pl.DataFrame, findings: pl.DataFrame, forms: pl.DataFrame, anchors: dict[str, str]) -> str:
+    """The cross-project audit: the department table, a chart of the share of missed targets
+    scored full, and each consistency finding with links to the forms it compares."""
+    across = findings.filter(pl.col("check").str.starts_with("consistency."))
+    if not table.height and not across.height:
+        return ""
+    out = ['<section id="consistency"><h2>一致性 Consistency across projects</h2>']
+    inflated = table.drop_nulls("missed_full_share").filter(pl.col("missed") > 0).sort("missed_full_share", descending=True)
+    if inflated.height:
+        labels = [f'{d or "(未注明)"} {y or ""}' for d, y in inflated.select("department", "year").iter_rows()]
+        out.append('<div class="charts">' + bar_chart(
+            labels, [100 * v for v in inflated["missed_full_share"].to_list()],
+            "未达成目标仍得满分的占比（按部门、年度）Missed targets scored full", unit="%", maximum=100) + "</div>")
+    rows = [f'<tr><td>{esc(r["department"] or "")}</td>{_n(r["year"], 0)}{_n(r["forms"], 0)}{_n(r["mean_total"])}'
+            f'{_n(100 * r["full_marks_share"] if r["full_marks_share"] is not None else None, 1)}'
+            f'{_n(100 * r["missed_full_share"] if r["missed_full_share"] is not None else None, 1)}'
+            f'{_n(r["mean_execution_pct"])}{_n(r["findings"], 0)}</tr>' for r in table.to_dicts()]
+    out.append(_table(["主管部门", "年度", "表数", "平均总分", "满分指标%", "未达成仍满分%", "平均执行率%", "一致性发现"], rows))
+    if across.height:
+        names = dict(forms.select("form_id", pl.coalesce("project_name", "path")).iter_rows())
+
+        def link(fid: str) -> str:
+            return f'<a href="#{anchors[fid]}">{esc(names.get(fid) or fid)}</a>' if fid in anchors else esc(fid)
+
+        rows = [f'<tr><td>{esc(r["check"].removeprefix("consistency."))}</td><td>{esc(r["severity"])}</td>'
+                f'<td>{link(r["form_id"])}</td><td>{"、".join(link(o) for o in r["related_forms"] or [])}</td>'
+                f'<td>{esc(r["message"])}</td><td>{esc(r["source"])}</td></tr>'
+                for r in across.sort("check", "form_id").to_dicts()]
+        out.append("<h3>一致性发现 Findings</h3>" + _table(["检查项", "严重程度", "表单", "相关表单", "说明", "来源"], rows))
+    out.append('<p class="muted">这些是供复核的信号，不是结论：请对照相关表单。Signals for a reviewer, not verdicts.</p></section>')
+    return "".join(out)
+
+
+def _n(v, digits: int = 2) -> str:
+    return f'<td class="n" data-v="{"" if v is None else v}">{_num(v, digits)}</td>'
+
+
 def _projects(forms: pl.DataFrame, findings: pl.DataFrame, anchors: dict[str, str]) -> str:
     counts = findings.group_by("form_id").agg(
         (pl.col("severity") == "error").sum().alias("errors"), (pl.col("severity") == "warning").sum().alias("warnings"))
@@ -292,7 +329,7 @@ def report_chunks(tables: dict[str, pl.DataFrame], options: ReportOptions = Repo
     run to hundreds of MB of page images, never held whole)."""
     summary = summary if summary is not None else ReportSummary()
     # A dataset from an older jixiao may lack a table (boxes, pages): an empty one stands in.
-    empty = {**TABLES, "findings": FINDINGS}
+    empty = {**TABLES, "findings": FINDINGS, "consistency": CONSISTENCY}
     tables = {name: tables.get(name, pl.DataFrame(schema=schema)) for name, schema in empty.items()}
     findings = tables["findings"]
     forms = tables["forms"].sort("path", "form_index")
@@ -312,8 +349,9 @@ def report_chunks(tables: dict[str, pl.DataFrame], options: ReportOptions = Repo
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(options.title)}</title><style>{_css()}</style></head><body>",
         f'<header class="top"><h1>{esc(options.title)}</h1><span>{time.strftime("%Y-%m-%d %H:%M")}</span>'
-        '<a href="#overview">概览</a><a href="#charts">图表</a><a href="#projects">项目一览</a></header>',
-        "<main>", _overview(tables, findings), _charts(tables, findings), _projects(forms, findings, anchors), "</main>",
+        '<a href="#overview">概览</a><a href="#charts">图表</a><a href="#consistency">一致性</a><a href="#projects">项目一览</a></header>',
+        "<main>", _overview(tables, findings), _charts(tables, findings),
+        _consistency(tables["consistency"], findings, forms, anchors), _projects(forms, findings, anchors), "</main>",
     ])
     frames = _frames_by_document(tables["pages"])
     docs = {r["doc_id"]: r for r in tables["documents"].to_dicts() if r.get("duplicate_of") is None}
