@@ -13,7 +13,7 @@ from extract.records import Form
 
 # Diagnostics and reading meta-data: not part of what the form says.
 # `decimals` is derived from the printed text, so a right number has the right precision.
-NOT_COMPARED = {"review_reasons", "confidence", "needs_review", "method", "decimals"}
+NOT_COMPARED = {"review_reasons", "confidence", "needs_review", "method", "decimals", "unread_columns"}
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,10 @@ class Form:
     review_reasons: list[str] = field(default_factory=list)
     # Added: header labels no lexicon entry knows (a variant to add to the lexicon).
     unmapped_labels: list[str] = field(default_factory=list)
+    # Added: columns and blocks the form may print but that were not read ("indicators.
+    # deviation_note" under a seal, "fund_lines.*" when the block was not found). A finding
+    # that rests on one is the reading's doubt, not the form's fault (source extraction).
+    unread_columns: list[str] = field(default_factory=list)
     # Where each field was printed (boxes.parquet; overlays and report crops).
     boxes: list[FieldBox] = field(default_factory=list)
 

@@ -941,6 +941,7 @@ def truth_form(form: dict, index: int, page_start: int, page_end: int, ind_pages
 def form_to_json(f: Form) -> dict:
     d = dataclasses.asdict(f)
     d.pop("review_reasons", None)
+    d.pop("unread_columns", None)  # a diagnostic of the reading, as review_reasons
     d.pop("boxes", None)  # where fields were printed: a reading, not what the form says
     return d
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from extract.audit.checks import CHECKS, FINDINGS, build_context
+from extract.audit.checks import CHECKS, DEPENDS_ON, FINDINGS, blame_unread, build_context
 from extract.audit.consistency import (
     CONSISTENCY, consistency_findings, department_table, keyed_forms, with_finding_counts,
 )
@@ -35,7 +35,7 @@ def audit(dataset: dict[str, pl.DataFrame], rules: Rules | None = None) -> Audit
     forms = keyed_forms(ctx.forms)
     table = department_table(forms, ctx.indicators, ctx.totals.select("form_id", "rate_used"), rules)
     across = consistency_findings(forms, ctx.indicators, table, rules)
-    findings = pl.concat([f.cast(FINDINGS) for f in [*per_form, *across]])
+    findings = blame_unread(pl.concat([f.cast(FINDINGS) for f in [*per_form, *across]]), ctx.forms)
     findings = findings.sort("form_id", "indicator_index", "check", nulls_last=False)
     return Audit(findings, with_finding_counts(table, findings, forms))
 
@@ -58,5 +58,5 @@ def audit_directory(out: Path, rules: Rules | None = None) -> pl.DataFrame:
 
 
 __all__ = [
-    "CHECKS", "CONSISTENCY", "FINDINGS", "Audit", "audit", "Rules", "RulesError", "SEVERITY_ORDER", "audit_dataset", "audit_directory", "load_rules",
+    "CHECKS", "CONSISTENCY", "DEPENDS_ON", "FINDINGS", "Audit", "audit", "Rules", "RulesError", "SEVERITY_ORDER", "audit_dataset", "audit_directory", "load_rules",
 ]

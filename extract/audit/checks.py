@@ -497,6 +497,64 @@ def extraction_low_confidence(ctx: Context) -> pl.DataFrame:
     return pl.concat(parts).with_columns(lit("extraction").alias("source"))
 
 
+def _cols(table: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{table}.{n}" for n in names)
+
+
+_RATE = _cols("fund_lines", "budget_full_year", "executed", "execution_rate_pct")
+_QUANTITATIVE = _cols("indicators", "target", "actual", "weight", "score")
+# The columns each check reads, named as forms.unread_columns names them. A finding whose
+# check reads a column its form did not read surely (a label under a seal, a block not
+# found) is the reading's doubt, not the form's fault: source extraction, at most a warning.
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "funds.rate_mismatch": _RATE,
+    "funds.score_mismatch": (*_RATE, *_cols("fund_lines", "weight", "score")),
+    "funds.lines_sum": _cols("fund_lines", "budget_initial", "budget_full_year", "executed"),
+    "funds.over_execution": _RATE,
+    "funds.low_execution": _RATE,
+    "weights.total": (*_cols("fund_lines", "weight"), *_cols("indicators", "weight"), "form.total_weight"),
+    "weights.default_split": (*_cols("fund_lines", "weight"), *_cols("indicators", "level1", "weight")),
+    "weights.missing_level1": _cols("indicators", "level1"),
+    "weights.level1_declared": _cols("indicators", "level1", "weight"),
+    "weights.goal_declared": _cols("indicators", "weight"),
+    "score.exceeds_weight": _cols("indicators", "weight", "score"),
+    "score.total_mismatch": (*_cols("fund_lines", "score"), *_cols("indicators", "score"), "form.total_score"),
+    "score.met_not_full": _QUANTITATIVE,
+    "score.unmet_full": _QUANTITATIVE,
+    "score.not_proportional": _QUANTITATIVE,
+    "score.qualitative_band": _cols("indicators", "actual", "weight", "score"),
+    "note.missing_reason": _cols("indicators", "weight", "score", "deviation_note"),
+    "grade.mismatch": ("form.total_score",),
+    "indicator.rate_disagrees": (*_RATE, *_cols("indicators", "actual")),
+    "indicator.overachieved": _cols("indicators", "target", "actual"),
+    "extraction.low_confidence": (),
+    "form.unmapped_labels": (),
+    "consistency.same_indicator_diff_score": (*_QUANTITATIVE, *_cols("indicators", "level3")),
+    "consistency.duplicate_project": (*_RATE, *_cols("fund_lines", "budget_initial"), "form.total_score"),
+    "consistency.target_lowered": _cols("indicators", "level3", "target"),
+    "consistency.boilerplate_text": _cols("indicators", "deviation_note"),
+    "consistency.department_inflation": (*_QUANTITATIVE, *_RATE, "form.total_score"),
+    "consistency.funds_weight_varies": _cols("fund_lines", "weight"),
+}
+
+
+def blame_unread(findings: pl.DataFrame, forms: pl.DataFrame) -> pl.DataFrame:
+    """Findings whose check reads a column their form did not read surely: source extraction,
+    and an error a warning (the form is not accused of what may be a misreading)."""
+    if "unread_columns" not in forms.columns:
+        return findings
+    depends = pl.DataFrame([(check, column) for check, columns in DEPENDS_ON.items() for column in columns],
+                           schema={"check": pl.String, "column": pl.String}, orient="row")
+    unread = forms.select("form_id", col("unread_columns").alias("column")).explode("column").drop_nulls()
+    doubtful = unread.join(depends, on="column").select("form_id", "check").unique().with_columns(
+        lit(True).alias("doubtful"))
+    marked = findings.join(doubtful, on=["form_id", "check"], how="left").with_columns(col("doubtful").fill_null(False))
+    return marked.with_columns(
+        pl.when(col("doubtful") & (col("severity") == "error")).then(lit("warning")).otherwise(col("severity")).alias("severity"),
+        pl.when(col("doubtful")).then(lit("extraction")).otherwise(col("source")).alias("source"),
+    ).drop("doubtful")
+
+
 CHECKS = {
     "funds.rate_mismatch": funds_rate_mismatch,
     "funds.score_mismatch": funds_score_mismatch,

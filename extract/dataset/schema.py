@@ -28,6 +28,8 @@ FORMS = {
     "review_reasons": pl.String,
     # Added: header labels no lexicon entry knows (finding form.unmapped_labels).
     "unmapped_labels": pl.List(pl.String),
+    # Added: columns and blocks not read surely ("indicators.deviation_note").
+    "unread_columns": pl.List(pl.String),
 }
 FUND_LINES = {
     "form_id": pl.String, "line_index": pl.Int32, "line": pl.String, "label": pl.String,

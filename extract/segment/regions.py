@@ -71,8 +71,14 @@ def _title_in_grid(grid: Grid, lex: Lexicon) -> str | None:
 
 
 def _opens_with_header(grid: Grid, lex: Lexicon) -> bool:
-    """A table whose first row names the project: a form's top, whatever its title said."""
-    return any(lex.match("header", c.text) == "project_name" for c in grid.row_cells(0) if len(c.text) <= 10)
+    """A table whose first row names the project (or, on a 部门整体 form, the department): a
+    form's top, whatever its title said."""
+    first = [c for c in grid.row_cells(0) if c.text]
+    if any(lex.match("header", c.text) == "project_name" for c in first if len(c.text) <= 10):
+        return True
+    # 部门 | name, alone on the first row: the department form's top (主管部门 | … | 实施单位 is a
+    # project form's second row, and a table headed 部门 alone is no form: MIN_BLOCKS decides).
+    return len(first) == 2 and lex.match("header", first[0].text) == "department" and compact(first[0].text) == "部门"
 
 
 def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:

@@ -74,3 +74,5 @@ class SegmentedForm:
     unmapped_labels: list[str] = field(default_factory=list)
     # Structural doubts (a block not found, a column not mapped): the form needs review.
     problems: list[str] = field(default_factory=list)
+    # The columns mapped per block ("funds", "indicators"): what the form was read with.
+    columns: dict[str, set[str]] = field(default_factory=dict)

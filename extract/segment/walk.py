@@ -80,6 +80,9 @@ class _Walker:
         self.goal_blocks = 0
         self.goal_weights: dict[int, float] = {}  # goal block → the points its label declares
         self.rows_at_header = 0  # rows read when the last indicator header was
+        # The indicator columns each row was read with (a header repeated on a later page
+        # may be misread under a seal: the rows under it lose a column).
+        self.columns_read: list[frozenset[str]] = []
 
     # -- classification -------------------------------------------------------------------
     def walk(self, region: FormRegion) -> SegmentedForm:
@@ -254,6 +257,7 @@ class _Walker:
                 mapped[key] = cell
         if mapped:
             self.rows.append(_IndicatorRow(page, mapped, goal=self.goal_blocks))
+            self.columns_read.append(frozenset(c.key for c in self.indicator_columns))
 
     # -- total and grade --------------------------------------------------------------------
     def _total_row(self, label: Cell, starting: list[Cell], page: int) -> None:
@@ -288,6 +292,11 @@ class _Walker:
 
     def _check_blocks(self) -> None:
         f = self.form
+        indicators = set.intersection(*map(set, self.columns_read)) if self.columns_read else {
+            c.key for c in self.indicator_columns}
+        f.columns = {"funds": {c.key for c in self.funds_columns}, "indicators": indicators}
+        if f.funds_weight_declared is not None:
+            f.columns["funds"].add("weight")
         for what, columns, required in (
             ("项目资金", self.funds_columns, _REQUIRED_FUNDS_COLUMNS),
             ("绩效指标", self.indicator_columns, _REQUIRED_INDICATOR_COLUMNS),

@@ -37,10 +37,13 @@ class _Reader:
         self.confidence = 1.0
         self.reasons: list[str] = []
         self.decimals: dict[str, int] = {}  # field → digits printed after the point
+        self.unsure: list[str] = []  # texts read below REVIEW_CONFIDENCE
 
     def seen(self, f: Field | None) -> None:
         if f is not None and f.text:
             self.confidence = min(self.confidence, f.confidence)
+            if f.confidence < REVIEW_CONFIDENCE:
+                self.unsure.append(normalize(f.text))
 
     def number(self, f: Field | None, what: str, key: str) -> float | None:
         if f is None:
@@ -58,6 +61,7 @@ class _Reader:
         """Take over a part's confidence and reasons (a line or row read on its own)."""
         self.confidence = min(self.confidence, other.confidence)
         self.reasons.extend(other.reasons)
+        self.unsure.extend(other.unsure)
 
     def text(self, f: Field | None, joiner: str = "\n") -> str | None:
         if f is None:
@@ -114,12 +118,48 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
     rd.reasons.extend(seg.problems)
     if seg.unmapped_labels:
         rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))
+    if rd.unsure:  # every form under review says why
+        shown = ", ".join(repr(t if len(t) <= 16 else t[:15] + "…") for t in rd.unsure[:3])
+        more = f" and {len(rd.unsure) - 3} more" if len(rd.unsure) > 3 else ""
+        rd.reasons.append(f"read below confidence {REVIEW_CONFIDENCE:g}: {shown}{more}")
     form.confidence = rd.confidence
     form.review_reasons = rd.reasons
     form.needs_review = bool(rd.reasons) or rd.confidence < REVIEW_CONFIDENCE
     form.boxes = field_boxes(seg, raw_lines)
     form.unmapped_labels = list(seg.unmapped_labels)
+    form.unread_columns = unread_columns(seg, method)
     return form
+
+
+# The columns every variant of the form prints, per block (a split target counts as target).
+_EXPECTED = {
+    "fund_lines": ("funds", ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")),
+    "indicators": ("indicators", ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")),
+}
+_FORM_FIELDS_OF_BLOCK = {"fund_lines": ("budget_initial", "budget_full_year", "executed", "funds_weight",
+                                        "execution_rate_pct", "funds_score")}
+
+
+def unread_columns(seg: SegmentedForm, method: str) -> list[str]:
+    """The columns the form may print but that were not read. A block not found leaves all its
+    columns unread. A column not found is unread where the reading is in doubt — a scan, or a
+    header label the lexicon does not know (a seal over 偏差原因分析及改进措施) — and absent, not
+    unread, on a clean text form whose every label was understood."""
+    doubt = method == "ocr" or bool(seg.unmapped_labels)
+    blocks = {"fund_lines": bool(seg.fund_lines), "indicators": bool(seg.indicators)}
+    out: list[str] = []
+    for table, (block, keys) in _EXPECTED.items():
+        found = seg.columns.get(block, set())
+        if "target_op" in found or "target_unit" in found:
+            found = found | {"target"}
+        for key in keys:
+            if not blocks[table] or (doubt and key not in found):
+                out.append(f"{table}.{key}")
+        if not blocks[table]:
+            out += [f"form.{k}" for k in _FORM_FIELDS_OF_BLOCK.get(table, ())]
+    if not seg.total:
+        out += ["form.total_weight", "form.total_score"]
+    return out
 
 
 def field_boxes(seg: SegmentedForm, raw_lines: list[RawFundLine]) -> list[FieldBox]:
