@@ -19,6 +19,7 @@ from extract.audit import Rules, audit_directory
 from extract.dataset import read_dataset, to_frames, write_dataset
 from extract.executor import Executor, ExecutorConfig, Job, LocalExecutor
 from extract.inputs import find_inputs
+from extract.errors import NoInputs
 from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
 
@@ -48,6 +49,9 @@ class IngestSummary:
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
     findings: pl.DataFrame | None = None  # the audit of the whole dataset after the run
+    # The dataset after the run, this run and earlier ones: documents and forms.
+    dataset_documents: int = 0
+    dataset_forms: int = 0
 
     def add(self, res: DocumentResult) -> None:
         setattr(self, res.status, getattr(self, res.status) + 1)
@@ -83,7 +87,10 @@ def ingest(
     jobs: list[Job] = []
     copies: list[tuple[str, str]] = []  # (doc_id, path) of byte-identical copies
     unreadable: list[DocumentResult] = []
-    for inp in find_inputs(paths):
+    inputs = find_inputs(paths)
+    if not inputs:
+        raise NoInputs("no PDF, scan image or zip archive under " + ", ".join(str(p) for p in paths))
+    for inp in inputs:
         summary.files += 1
         doc_id = inp.sha256()
         if (doc_id, inp.shown) in recorded:
@@ -113,6 +120,8 @@ def ingest(
         store.add(res)
     summary.skipped += len(copies)
     store.save(final=True)
+    summary.dataset_documents = sum(frame.height for frame in store.parts("documents"))
+    summary.dataset_forms = sum(frame.height for frame in store.parts("forms"))
     summary.findings = audit_directory(out, config.rules)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -155,11 +164,16 @@ class _Checkpoints:
         self.chunks: dict[str, list[pl.DataFrame]] = {name: [] for name in existing}
         self.converted = 0
         self.saved_at = time.monotonic()
+        self.saved: dict[str, list[pl.DataFrame]] = self.chunks
 
     def add(self, res: DocumentResult) -> None:
         self.new.append(res)
         if len(self.new) - self.converted >= self.every or time.monotonic() - self.saved_at >= self.seconds:
             self.save()
+
+    def parts(self, name: str) -> list[pl.DataFrame]:
+        """The table as last saved, in parts: what was there, and this run's rows."""
+        return [self.existing[name], *self.saved[name]]
 
     def save(self, final: bool = False) -> None:
         if final:
@@ -170,6 +184,7 @@ class _Checkpoints:
                 self.chunks[name].append(frame)
             self.converted = len(self.new)
             parts = self.chunks
+        self.saved = parts
         write_dataset(self.out, {
             name: pl.concat([self.existing[name], *parts[name]], how="diagonal_relaxed") for name in self.existing
         })

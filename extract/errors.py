@@ -10,6 +10,10 @@ class JixiaoError(Exception):
     """Base of every exception this package raises on purpose."""
 
 
+class NoInputs(JixiaoError):
+    """A batch was given paths under which no file it reads lies."""
+
+
 class BadInput(JixiaoError):
     """The file cannot be read as a document; the message is the one-line reason."""
 

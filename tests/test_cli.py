@@ -157,4 +157,24 @@ def test_progress_is_one_line_per_document_when_not_a_terminal(tmp_path, fixture
     assert sorted(line.split("]", 1)[0] for line in lines[1:]) == ["[1/4", "[2/4", "[3/4", "[4/4"]
     assert "failed" in lines[1]
     quiet = runner.invoke(app, ["ingest", str(fixtures_dir / "bad"), "--out", str(tmp_path / "q"), "-q"])
-    assert quiet.stderr == ""
+    assert quiet.stderr == "" and quiet.stdout == ""
+
+
+def test_a_rerun_that_skips_everything_still_tells_what_the_dataset_holds(corpus):
+    root, out, _, _ = corpus
+    again = runner.invoke(app, ["ingest", str(root / "in"), "--out", str(out)])
+    forms = pl.read_parquet(out / "forms.parquet").height
+    docs = pl.read_parquet(out / "documents.parquet").height
+    assert f"dataset: {docs} document(s), {forms} form(s)" in again.stdout
+
+
+@pytest.mark.parametrize("content", [None, "notes.txt"])
+def test_no_input_under_the_paths_is_a_usage_error(tmp_path, content):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    if content:
+        (folder / content).write_text("not a form")
+    result = runner.invoke(app, ["ingest", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"jixiao: no PDF, scan image or zip archive under {folder}"
+    assert not (tmp_path / "out" / "documents.parquet").exists()

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from extract.audit import RulesError, audit_directory, load_rules
 from extract.batch import IngestConfig, ingest
+from extract.errors import NoInputs
 from extract.settings import DEFAULT_SETTINGS, OcrSettings
 from extract.cli.render import BarProgress, LineProgress, print_audit_summary, print_document, print_ingest_summary
 
@@ -36,7 +37,7 @@ RulesOption = Annotated[
     typer.Option("--rules", exists=True, dir_okay=False, help="Audit rules TOML overriding the defaults (grade bands …)."),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 on any failed document / error finding.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures still go to stderr with --strict).")]
 
 
 def _out() -> Console:
@@ -97,10 +98,13 @@ def ingest_cmd(
     progress = None if quiet else BarProgress(err) if err.is_terminal else LineProgress(_say)
     try:
         summary = ingest(paths, out, config, progress=progress)
+    except NoInputs as exc:
+        _fail_usage(str(exc))
     finally:
         if isinstance(progress, BarProgress):
             progress.stop()
-    print_ingest_summary(_out(), summary, out)
+    if not quiet:
+        print_ingest_summary(_out(), summary, out)
     if strict and summary.failed:
         for path, error in summary.failures:
             _say(f"failed: {path}: {error}")

@@ -22,6 +22,7 @@ def print_ingest_summary(console: Console, s: IngestSummary, out: Path) -> None:
     table.add_row(*(str(getattr(s, c)) for c in ("files", "skipped", "ok", "no_form", "failed", "forms", "needs_review")),
                   f"{s.seconds:.1f}")
     console.print(table)
+    console.print(f"dataset: {s.dataset_documents} document(s), {s.dataset_forms} form(s) in {out}")
     if s.findings is not None:
         errors = s.findings.filter(s.findings["severity"] == "error").height
         console.print(f"audit: {s.findings.height} finding(s), {errors} error(s) → {out / 'findings.parquet'}")
