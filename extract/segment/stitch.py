@@ -358,8 +358,9 @@ def _row_is_split(top: list[LogicalCell], bottom: list[LogicalCell], pairs, lex:
     if top_values and not bottom_values and both_text:
         # Only text below, each piece under text above: what did not fit, run on.
         texts_above = {id(x) for x, y in single if x.text}
+        paired = {id(y) for _, y in single}
         return all(id(x) in texts_above for x, y in single if y.text) and all(
-            any(y is c for _, c in single) for c in b_cells if c.text)
+            id(c) in paired for c in b_cells if c.text)
     return False
 
 

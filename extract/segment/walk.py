@@ -9,7 +9,7 @@ overlap with that block's header labels — never by column position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extract.segment.lexicon import Lexicon
 from extract.segment.regions import FormRegion
