@@ -3,6 +3,7 @@ data goes to stdout, messages and progress to stderr."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from extract.audit import RulesError, audit_directory, load_rules
-from extract.batch import IngestConfig, ingest
 from extract.errors import NoInputs
+from extract.executor import ExecutorConfig
 from extract.settings import DEFAULT_SETTINGS, OcrSettings
-from extract.cli.render import BarProgress, LineProgress, print_audit_summary, print_document, print_ingest_summary
+
+# Heavy imports (PyMuPDF, polars, the OCR stack) happen inside the commands that need them:
+# `jixiao --help`, `--version` and usage errors answer at once.
+DEFAULT_WORKERS = os.cpu_count() or 1
 
 app = typer.Typer(
     help="jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data.",
@@ -23,6 +26,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"jixiao {version('jixiao')}")
+        except PackageNotFoundError:
+            typer.echo("jixiao (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+) -> None:
+    """jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data."""
 
 
 class OcrMode(str, Enum):
@@ -58,6 +80,8 @@ def _fail_usage(message: str) -> None:
 
 
 def _rules(path: Path | None):
+    from extract.audit.rules import RulesError, load_rules
+
     try:
         return load_rules(path)
     except RulesError as exc:
@@ -75,10 +99,10 @@ def _strict_exit(findings) -> None:
 def ingest_cmd(
     paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", help="Dataset directory (created; re-runs add new files).")],
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = IngestConfig().workers,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
     ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
     dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
-    timeout: Annotated[float, typer.Option(min=1, help="Seconds one document may take before it is recorded as failed.")] = IngestConfig().timeout_s,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds one document may take before it is recorded as failed.")] = ExecutorConfig().timeout_s,
     rules: RulesOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
@@ -92,6 +116,9 @@ def ingest_cmd(
     except OSError as exc:
         _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
     settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi))
+    from extract.batch import IngestConfig, ingest
+    from extract.cli.render import BarProgress, LineProgress, print_ingest_summary
+
     config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules), timeout_s=timeout)
 
     err = Console(stderr=True)
@@ -120,9 +147,11 @@ def audit_cmd(
     """Recompute findings.parquet from the dataset and print a summary."""
     if not (directory / "forms.parquet").exists():
         _fail_usage(f"{directory}: no dataset here (forms.parquet missing); run jixiao ingest first")
-    findings = audit_directory(directory, _rules(rules))
+    from extract.audit import audit_directory
+    from extract.cli.render import print_audit_summary
     from extract.dataset import read_table
 
+    findings = audit_directory(directory, _rules(rules))
     print_audit_summary(_out(), findings, read_table(directory, "forms"))
     if strict:
         _strict_exit(findings)
@@ -137,6 +166,7 @@ def show_cmd(
     dpi: Annotated[int, typer.Option(min=36, max=300, help="Overlay resolution.")] = 110,
 ) -> None:
     """Print one document's extracted forms as tables (and draw them over the pages)."""
+    from extract.cli.render import print_document
     from extract.document import process_document
 
     layouts: list = []

@@ -1,0 +1,32 @@
+"""The command line answers --help, --version and usage errors without loading PyMuPDF,
+polars or the OCR stack (they load in the commands that need them)."""
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pymupdf", "fitz", "polars", "paddleocr", "paddlex", "onnxruntime", "cv2", "numpy")
+
+
+@pytest.mark.parametrize("module", ["extract.cli.main", "extract"])
+def test_importing_the_cli_loads_no_heavy_module(module):
+    code = f"import sys, {module}; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+def test_the_library_names_still_load_on_use():
+    import extract
+
+    assert callable(extract.extract_forms) and callable(extract.ingest)
+    with pytest.raises(AttributeError):
+        extract.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["ingest", "--help"]])
+def test_help_and_version_answer(args):
+    code = "import sys; from extract.cli.main import app; sys.exit(app())"
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
