@@ -18,7 +18,8 @@ def test_error_findings_are_exactly_the_planted_faults(pdf, truth):
     res = process_document(pdf, pdf.name)
     findings = audit_dataset(to_frames([res]))
     errors = findings.filter(pl.col("severity") == "error")
-    for form, planted in zip(res.forms, truth["audit_errors"]):
+    assert len(res.forms) == len(truth["audit_errors"]) > 0, "every form found, or the pairing below proves nothing"
+    for form, planted in zip(res.forms, truth["audit_errors"], strict=True):
         form_id = f"{res.doc_id}:{form.form_index}"
         found = Counter(errors.filter(pl.col("form_id") == form_id)["check"].to_list())
         assert found == Counter(planted), f"form {form.form_index} ({form.project_name})"

@@ -17,6 +17,8 @@ from extract.audit.rules import Rules
 
 col, lit = pl.col, pl.lit
 
+# The form's columns that indicators carry too (joins take them from forms).
+_FORM_COLUMNS = ("project_name", "department", "year")
 # Spaces, punctuation and symbols: what two printings of one name may differ by.
 _NOISE = r"[\s\p{P}\p{S}]"
 _YEAR_PREFIX = r"^(?:19|20)\d{2}年度?"
@@ -268,6 +270,7 @@ def department_table(forms: pl.DataFrame, indicators: pl.DataFrame, rate: pl.Dat
 def consistency_findings(forms: pl.DataFrame, indicators: pl.DataFrame, table: pl.DataFrame,
                          rules: Rules) -> list[pl.DataFrame]:
     """The cross-project findings; `forms` as `keyed_forms` gives them, `table` the department table."""
+    indicators = indicators.drop(_FORM_COLUMNS, strict=False)  # taken from forms, where they belong
     return [
         same_indicator_diff_score(forms, indicators, rules),
         duplicate_project(forms, rules),

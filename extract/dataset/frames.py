@@ -28,8 +28,11 @@ def to_frames(results: list[DocumentResult]) -> dict[str, pl.DataFrame]:
             row = asdict(form)
             row.update(form_id=form_id, doc_id=res.doc_id, path=res.path, review_reasons="; ".join(form.review_reasons) or None)
             forms.append(row)
-            fund_lines += [{**asdict(ln), "form_id": form_id} for ln in form.fund_lines]
-            indicators += [{**asdict(ind), "form_id": form_id} for ind in form.indicators]
+            # The form's project, department and year ride along, so an analysis of lines or
+            # indicators needs no join on form_id.
+            about = dict(form_id=form_id, project_name=form.project_name, department=form.department, year=form.year)
+            fund_lines += [{**asdict(ln), **about} for ln in form.fund_lines]
+            indicators += [{**asdict(ind), **about} for ind in form.indicators]
             for box in form.boxes:
                 text = dict(zip(("text_x0", "text_y0", "text_x1", "text_y1"), box.text_bbox or (None,) * 4))
                 boxes.append({**asdict(box), **text, "form_id": form_id})

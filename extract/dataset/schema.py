@@ -39,6 +39,8 @@ FUND_LINES = {
     "decimals": pl.Struct({k: pl.Int8 for k in (
         "budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")}),
     "confidence": pl.Float64,
+    # Added: the form's project, department and year (as in forms), so no join is needed.
+    "project_name": pl.String, "department": pl.String, "year": pl.Int32,
 }
 INDICATORS = {
     "form_id": pl.String, "indicator_index": pl.Int32, "level1": pl.String, "level2": pl.String,
@@ -50,6 +52,8 @@ INDICATORS = {
     # Added for regional variants: the 分值 a first-level label declares ("产出指标(50分)"),
     # and the goal block of the row (Hubei's 年度绩效目标1/2).
     "level1_weight": pl.Float64, "goal_index": pl.Int32, "goal_weight": pl.Float64,
+    # Added: the form's project, department and year (as in forms), so no join is needed.
+    "project_name": pl.String, "department": pl.String, "year": pl.Int32,
 }
 # Added: where each mapped field was printed, in its page's layout frame (PAGES), in points.
 BOXES = {

@@ -58,8 +58,10 @@ def full_marks(tables: Tables, by: Sequence[str] = ("department",)) -> pl.DataFr
     of forms (department, year …) or of indicators (level1 …)."""
     by = list(by)
     ind = tables["indicators"]
-    from_forms = [c for c in by if c not in ind.columns]
-    judged = _judged(ind).join(tables["forms"].select("form_id", *from_forms), on="form_id", how="left")
+    # A column both tables have (department, year: carried on indicators too) is the form's.
+    from_forms = [c for c in by if c in tables["forms"].columns or c not in ind.columns]
+    judged = _judged(ind.drop([c for c in from_forms if c in ind.columns])).join(
+        tables["forms"].select("form_id", *from_forms), on="form_id", how="left")
     return (
         judged.group_by(by)
         .agg(pl.len().cast(pl.Int64).alias("indicators_scored"), col("full").sum().cast(pl.Int64).alias("full_marks"))

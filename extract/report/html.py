@@ -211,7 +211,7 @@ def _consistency(table: pl.DataFrame, findings: pl.DataFrame, forms: pl.DataFram
         out.append('<div class="charts">' + bar_chart(
             labels, [100 * v for v in inflated["missed_full_share"].to_list()],
             "未达成目标仍得满分的占比（按部门、年度）Missed targets scored full", unit="%", maximum=100) + "</div>")
-    rows = [f'<tr><td>{esc(r["department"] or "")}</td>{_n(r["year"], 0)}{_n(r["forms"], 0)}{_n(r["mean_total"])}'
+    rows = [f'<tr><td>{esc(r["department"] or "")}</td>{_year(r["year"])}{_n(r["forms"], 0)}{_n(r["mean_total"])}'
             f'{_n(100 * r["full_marks_share"] if r["full_marks_share"] is not None else None, 1)}'
             f'{_n(100 * r["missed_full_share"] if r["missed_full_share"] is not None else None, 1)}'
             f'{_n(r["mean_execution_pct"])}{_n(r["findings"], 0)}</tr>' for r in table.to_dicts()]
@@ -231,6 +231,11 @@ def _consistency(table: pl.DataFrame, findings: pl.DataFrame, forms: pl.DataFram
     return "".join(out)
 
 
+def _year(v: int | None) -> str:
+    """A year is a label, not a quantity: 2024, never "2,024"."""
+    return f'<td class="n" data-v="{"" if v is None else v}">{"" if v is None else v}</td>'
+
+
 def _n(v, digits: int = 2) -> str:
     return f'<td class="n" data-v="{"" if v is None else v}">{_num(v, digits)}</td>'
 
@@ -246,7 +251,7 @@ def _projects(forms: pl.DataFrame, findings: pl.DataFrame, anchors: dict[str, st
         review = "是" if r["needs_review"] else ""
         rows.append(
             f'<tr><td><a href="#{anchors[r["form_id"]]}">{esc(r["path"])}</a></td><td class="n" data-v="{r["form_index"]}">'
-            f'{r["form_index"]}</td>{num(r["year"], 0)}<td>{esc(r["project_name"] or "")}</td>'
+            f'{r["form_index"]}</td>{_year(r["year"])}<td>{esc(r["project_name"] or "")}</td>'
             f'<td>{esc(r["department"] or "")}</td><td>{esc(r["template"])}</td>{num(r["execution_rate_pct"])}'
             f'{num(r["funds_score"])}{num(r["total_score"])}<td>{esc(r["grade"] or "")}</td>'
             f'{num(r["errors"] or 0, 0)}{num(r["warnings"] or 0, 0)}<td>{review}</td></tr>')
