@@ -64,6 +64,18 @@ def _check_member(info: zipfile.ZipInfo) -> None:
         )
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its maker wrote it. Zips made on Chinese Windows name their members
+    in GBK without the UTF-8 flag, which zipfile then reads as cp437 ("2024─Ω╢╚…"): such a
+    name, not ASCII, is decoded as GB18030 where its bytes are that (else left as read)."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
 def _zip_members(archive: Path, shown: str) -> Iterator[Input]:
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -79,7 +91,7 @@ def _zip_members(archive: Path, shown: str) -> Iterator[Input]:
             _check_member(info)
         except BadInput as exc:
             problem = str(exc)
-        yield Input(archive, f"{shown}/{info.filename}", member=info.filename, problem=problem)
+        yield Input(archive, f"{shown}/{member_name(info)}", member=info.filename, problem=problem)
 
 
 def find_inputs(paths: Iterable[Path]) -> list[Input]:

@@ -34,3 +34,24 @@ def test_made_up_bad_files(tmp_path, name, content, reason):
 def test_text_pdf_without_form_is_no_form(fixtures_dir):
     res = process_document(fixtures_dir / "text" / "no_form_report.pdf", "no_form_report.pdf")
     assert (res.status, res.error, res.forms) == ("no_form", None, [])
+
+
+def test_a_zip_from_chinese_windows_keeps_its_member_names(tmp_path, fixtures_dir):
+    """Member names in GBK without the UTF-8 flag (as Chinese Windows writes them) are read
+    as what they say, not as cp437 mojibake."""
+    import zipfile
+
+    from extract.inputs import find_inputs
+
+    name = "2024年度部门决算/项目支出绩效自评表.pdf"
+    archive = tmp_path / "archive.zip"
+    gbk = name.encode("gbk")
+    placeholder = b"x" * len(gbk)  # an ASCII name of the same length, then its bytes swapped for GBK
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(placeholder.decode(), (fixtures_dir / "text" / "seed_hongqiao.pdf").read_bytes())
+    archive.write_bytes(archive.read_bytes().replace(placeholder, gbk))
+    with zipfile.ZipFile(archive) as zf:
+        assert not zf.infolist()[0].flag_bits & 0x800
+    (found,) = find_inputs([archive])
+    assert found.shown == f"archive.zip/{name}"
+    assert found.sha256()  # and the member is still read by its stored name
