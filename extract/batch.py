@@ -1,7 +1,8 @@
 """A batch of files → the dataset directory. Resumable: files whose content hash is already
-in documents.parquet are skipped. Results are taken as the workers finish them, and the
-tables are rewritten atomically at checkpoints (every so many documents, and at least every
-so many seconds), so a run killed at any moment loses only what came after the last one."""
+in the dataset's documents are skipped. Results are taken as the workers finish them, and
+their rows are appended as new parts at checkpoints (every so many documents, and at least
+every so many seconds), so a run killed at any moment loses only what came after the last
+one; at the end the parts are compacted into the flat table files."""
 
 from __future__ import annotations
 
@@ -16,12 +17,21 @@ from pathlib import Path
 import polars as pl
 
 from extract.audit import Rules, audit_directory
-from extract.dataset import read_dataset, to_frames, write_dataset
+from extract.dataset import to_frames
+from extract.dataset.store import append_part, compact, next_part_number, read_for_append, write_dataset
 from extract.executor import Executor, ExecutorConfig, Job, LocalExecutor
 from extract.inputs import find_inputs
 from extract.errors import NoInputs
 from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS, Settings
+
+
+# A batch with fewer documents than workers × this, or at most this many bytes of input, runs
+# in the calling process: spawning a worker costs 1–2 s of imports, while 4 MB of text PDFs
+# (~100 pages) take about a second. (4 MB of scans is ~10 pages, ~25 s serial: the bound is
+# kept low so that a scan batch does not lose its workers for long.)
+IN_PROCESS_DOCS_PER_WORKER = 4
+IN_PROCESS_BYTES = 4 * 2**20
 
 
 @dataclass(frozen=True)
@@ -30,9 +40,9 @@ class IngestConfig:
     settings: Settings = DEFAULT_SETTINGS  # settings.ocr: the --ocr mode and --dpi
     rules: Rules | None = None  # audit rules; None: the defaults
     timeout_s: float = ExecutorConfig().timeout_s  # per document
-    # Rewrite the tables after this many new documents, or when a result arrives this many
+    # Append the new rows after this many new documents, or when a result arrives this many
     # seconds after the last checkpoint, whichever comes first, so a killed run loses little.
-    # (A checkpoint of a 600-document dataset takes ~0.1 s, so neither is costly.)
+    # (A checkpoint writes only its new rows, whatever the size of the dataset.)
     checkpoint_every: int = int(os.environ.get("JIXIAO_CHECKPOINT_EVERY", 200))
     checkpoint_seconds: float = float(os.environ.get("JIXIAO_CHECKPOINT_SECONDS", 60))
 
@@ -80,7 +90,7 @@ def ingest(
     runs the documents (default: local worker processes as `config` says)."""
     started = time.perf_counter()
     summary = IngestSummary()
-    existing = read_dataset(out)
+    existing = read_for_append(out)
     docs = existing["documents"]
     recorded = set(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
     first_path = dict(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
@@ -129,10 +139,16 @@ def ingest(
 
 def _local_executor(config: IngestConfig, jobs: int) -> LocalExecutor:
     workers = max(1, min(config.workers, jobs))
-    settings = config.settings
+    here = config.settings
+    if config.rules is not None:  # the user's rules also judge a scanned form's arithmetic
+        here = replace(here, audit_rules=config.rules)
+    settings = here
     if settings.ocr.threads is None:  # share the cores among the workers' OCR engines
         settings = replace(settings, ocr=replace(settings.ocr, threads=max(1, (os.cpu_count() or 1) // workers)))
-    return LocalExecutor(settings, ExecutorConfig(workers=workers, timeout_s=config.timeout_s))
+    # A small batch runs in this process (`here`): a spawned worker's imports cost more than it saves.
+    return LocalExecutor(settings, ExecutorConfig(workers=workers, timeout_s=config.timeout_s,
+                                                  in_process_docs_per_worker=IN_PROCESS_DOCS_PER_WORKER,
+                                                  in_process_bytes=IN_PROCESS_BYTES), here=here)
 
 
 def _copies(copies, first_path, new: list[DocumentResult], docs: pl.DataFrame) -> list[DocumentResult]:
@@ -150,10 +166,11 @@ def _copies(copies, first_path, new: list[DocumentResult], docs: pl.DataFrame) -
 
 class _Checkpoints:
     """The dataset as the run goes: what was there, plus this run's results, each converted
-    to rows once (a checkpoint costs the new rows, not the whole run again). A checkpoint is
-    due after `every` new results, or at the first result `seconds` after the last one. The
-    last save orders this run's rows by path, so a dataset does not depend on which worker
-    was first."""
+    to rows once. A checkpoint appends the rows new since the last one as a part of each
+    table (its cost is the new rows, not the dataset). A checkpoint is due after `every` new
+    results, or at the first result `seconds` after the last one. The last save compacts the
+    parts into the flat files, this run's rows ordered by path, so a dataset does not depend
+    on which worker was first."""
 
     def __init__(self, out: Path, existing: dict[str, pl.DataFrame], every: int, seconds: float) -> None:
         self.out = out
@@ -163,6 +180,7 @@ class _Checkpoints:
         self.new: list[DocumentResult] = []
         self.chunks: dict[str, list[pl.DataFrame]] = {name: [] for name in existing}
         self.converted = 0
+        self.number = next_part_number(out)  # this run's parts: from here on
         self.saved_at = time.monotonic()
         self.saved: dict[str, list[pl.DataFrame]] = self.chunks
 
@@ -176,16 +194,22 @@ class _Checkpoints:
         return [self.existing[name], *self.saved[name]]
 
     def save(self, final: bool = False) -> None:
-        if final:
-            fresh = to_frames(sorted(self.new, key=lambda r: r.path))
-            parts = {name: [frame] for name, frame in fresh.items()}
-        else:
-            for name, frame in to_frames(self.new[self.converted:]).items():
+        if len(self.new) > self.converted:
+            frames = to_frames(self.new[self.converted:])
+            append_part(self.out, self.number, frames)
+            self.number += 1
+            for name, frame in frames.items():
                 self.chunks[name].append(frame)
             self.converted = len(self.new)
-            parts = self.chunks
-        self.saved = parts
-        write_dataset(self.out, {
-            name: pl.concat([self.existing[name], *parts[name]], how="diagonal_relaxed") for name in self.existing
-        })
+        if final:
+            # Every row of this run is in a complete part by now; the flat files become what
+            # was there plus this run's rows ordered by path, absorbing the parts (crash-safe:
+            # extract/dataset/store.py).
+            fresh = to_frames(sorted(self.new, key=lambda r: r.path))
+            self.saved = {name: [frame] for name, frame in fresh.items()}
+            if self.new:
+                write_dataset(self.out, {name: pl.concat([self.existing[name], fresh[name]], how="diagonal_relaxed")
+                                         for name in self.existing})
+            else:
+                compact(self.out)  # parts of a run killed before this one, if any
         self.saved_at = time.monotonic()

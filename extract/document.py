@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pymupdf
+from typing import TYPE_CHECKING
 
 from extract.errors import BadInput, CorruptDocument, NotADocument
 from extract.files import file_sha256
@@ -16,10 +15,15 @@ from extract.grid import PageLayout, recover_layout
 from extract.pages import Page, open_pdf, read_pdf_page
 from extract.pages.images import page_image
 from extract.pages.layer import MIN_UNMAPPED_IN_TEXT, LayerCheck, partial_layer, unmapped_in_text
+from extract.pages.mupdf import pymupdf  # PyMuPDF without its unused layout add-on
 from extract.records import DocumentResult, Form, PageFrame
 from extract.segment import load_lexicon, segment_layouts
 from extract.settings import DEFAULT_SETTINGS, Settings
 from extract.values.form import to_form
+from extract.values.text import compact
+
+if TYPE_CHECKING:
+    from extract.audit.rules import Rules
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
@@ -45,19 +49,21 @@ class ReadPages:
     ocr_pages: list[int]  # pages read by OCR
     unread: list[int]  # pages that needed OCR but were not read (--ocr never)
     damage: str | None  # set when the reader had to repair the file
+    # Pages read from their text layer that cannot hold a form: no layout recovered.
+    skipped: list[Page] = field(default_factory=list)
 
     @property
     def frames(self) -> list[PageFrame]:
-        return [PageFrame(p.number, p.method, p.width, p.height, p.turns, p.skew, p.dpi)
-                for p in (layout.page for layout in self.layouts)]
+        read = sorted([layout.page for layout in self.layouts] + self.skipped, key=lambda p: p.number)
+        return [PageFrame(p.number, p.method, p.width, p.height, p.turns, p.skew, p.dpi) for p in read]
 
     @property
     def method(self) -> str | None:
-        if not self.layouts:
+        if not self.layouts and not self.skipped:
             return None
         if not self.ocr_pages:
             return "text"
-        return "ocr" if len(self.ocr_pages) == len(self.layouts) else "mixed"
+        return "ocr" if len(self.ocr_pages) == len(self.layouts) + len(self.skipped) else "mixed"
 
 
 def open_document(path: Path) -> pymupdf.Document:
@@ -105,36 +111,76 @@ def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode:
 
 
 def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
-    """Every page's layout, from the text layer or by OCR (settings.ocr.mode)."""
+    """Every page's layout, from the text layer or by OCR (settings.ocr.mode). A page that
+    cannot hold a form (see `may_hold_form`) is read, but its grid and lines are not recovered."""
     pymupdf.TOOLS.mupdf_warnings()  # drop warnings of earlier files
     doc = open_document(path)
     try:
-        layouts, ocr_pages, unread = [], [], []
+        layouts, ocr_pages, unread, skipped = [], [], [], []
         layer = LayerCheck(settings)
-        for page in doc:
-            record = read_pdf_page(page, settings.grid)
-            layout = recover_layout(record, settings) if record.words else None
-            if needs_ocr(record, page, layout, settings.ocr.mode, layer):
-                from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
+        titles = load_lexicon().titles
+        pages = iter(doc)
+        page = next(pages, None)
+        record = read_pdf_page(page, settings.grid) if page is not None else None
+        previous_formlike = False
+        while page is not None:
+            following = next(pages, None)
+            upcoming = read_pdf_page(following, settings.grid) if following is not None else None
+            formlike = bool(record.segments) or title_like(record, titles)
+            if (settings.ocr.mode != "always" and record.words
+                    and not may_hold_form(formlike, previous_formlike, upcoming)
+                    and not needs_ocr(record, page, None, settings.ocr.mode)):
+                skipped.append(record)  # no rules, so no grid: needs_ocr with its layout says the same
+            else:
+                layout = recover_layout(record, settings) if record.words else None
+                if needs_ocr(record, page, layout, settings.ocr.mode, layer):
+                    from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
 
-                layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
-                ocr_pages.append(record.number)
-            elif layout is None:
-                if needs_ocr(record, page, None, "auto"):
-                    unread.append(record.number)
-                continue
-            layouts.append(layout)
+                    layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
+                    ocr_pages.append(record.number)
+                elif layout is None:
+                    if needs_ocr(record, page, None, "auto"):
+                        unread.append(record.number)
+                if layout is not None:
+                    layouts.append(layout)
+            previous_formlike = formlike
+            page, record = following, upcoming
         damage = None
         if doc.is_repaired:
             first = next((w for w in pymupdf.TOOLS.mupdf_warnings().splitlines() if w.strip()), "broken structure")
             damage = f"damaged PDF repaired by the reader ({first})"
-        return ReadPages(layouts, doc.page_count, ocr_pages, unread, damage)
+        return ReadPages(layouts, doc.page_count, ocr_pages, unread, damage, skipped)
     finally:
         doc.close()
 
 
-def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS) -> tuple[list[Form], ReadPages]:
-    """The forms of one document (raises `BadInput` when the file cannot be read)."""
+def title_like(record: Page, titles: tuple[str, ...]) -> bool:
+    """Whether a line of the page could be a form title (segment/lexicon.py `is_title`), judged
+    cheaply and never wrongly no: a title line matches a spelling with at most a quarter of its
+    characters substituted, so the page holds all but that many of the spelling's characters."""
+    text = "".join(w.text for w in record.words)
+    present = set(compact(text)) | set(text)
+    for spelling in titles:
+        need = set(spelling)
+        if len(need & present) >= len(need) - max(1, len(spelling) // 4):
+            return True
+    return False
+
+
+def may_hold_form(formlike: bool, previous_formlike: bool, upcoming: Page | None) -> bool:
+    """Whether a page's layout can matter to the forms. A page with ruling segments can hold a
+    form's table (or its continuation), one with title-like text its title (maybe at the foot,
+    the table on the next page). The page after either may hold a form's last lines ("评分等级：
+    优" under a table that ended at a page foot), and the page before a ruled page the lines
+    above its table (a unit, the year). Any other page — a cover, a page of prose — cannot."""
+    return formlike or previous_formlike or (upcoming is not None and bool(upcoming.segments))
+
+
+def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
+                  rules: Rules | None = None) -> tuple[list[Form], ReadPages]:
+    """The forms of one document (raises `BadInput` when the file cannot be read). `rules`:
+    the audit rules a scanned form's arithmetic is checked by (None: settings.audit_rules,
+    else the defaults)."""
     pages = read_layouts(path, settings)
     lex = load_lexicon()
     forms = []
@@ -145,20 +191,28 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS) -> tuple[li
         for form in forms:
             form.needs_review = True
             form.review_reasons.append(pages.damage)
-    flag_arithmetic_doubts([f for f in forms if f.method == "ocr"])
+    flag_arithmetic_doubts([f for f in forms if f.method == "ocr"], rules or settings.audit_rules)
     return forms, pages
 
 
-def flag_arithmetic_doubts(forms: list[Form]) -> None:
+def flag_arithmetic_doubts(forms: list[Form], rules: Rules | None = None) -> None:
     """A scanned form whose sums do not add up may hold a misread digit, however sure the
-    recogniser was: it goes to review (the values stay as read; the audit says the rest)."""
+    recogniser was: it goes to review (the values stay as read; the audit says the rest).
+    The audit's per-form checks (audit/checks.py), run on these forms' rows alone."""
     if not forms:
         return
-    from extract.audit import audit_dataset
+    import polars as pl
+
+    from extract.audit.checks import CHECKS, FINDINGS, blame_unread, build_context
+    from extract.audit.rules import load_rules
     from extract.dataset import to_frames
 
-    findings = audit_dataset(to_frames([DocumentResult(doc_id="", path="", status="ok", forms=forms)]))
-    errors = findings.filter(findings["severity"] == "error")
+    frames = to_frames([DocumentResult(doc_id="", path="", status="ok", forms=forms)])
+    ctx = build_context(frames["forms"], frames["fund_lines"], frames["indicators"], rules or load_rules())
+    keep = {name: FINDINGS[name] for name in ("form_id", "check", "severity", "source")}
+    findings = pl.concat([check(ctx).select(list(keep)).cast(keep) for check in CHECKS.values()])
+    findings = blame_unread(findings, ctx.forms)
+    errors = findings.filter(pl.col("severity") == "error")
     for form in forms:
         checks = sorted(set(errors.filter(errors["form_id"] == f":{form.form_index}")["check"]))
         if checks:
@@ -167,14 +221,15 @@ def flag_arithmetic_doubts(forms: list[Form]) -> None:
 
 
 def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None,
-                     layouts: list[PageLayout] | None = None) -> DocumentResult:
+                     layouts: list[PageLayout] | None = None, *, rules: Rules | None = None) -> DocumentResult:
     """Extract one file; never raises for anything the file does. Pass a list as `layouts`
-    to receive the pages' recovered layouts (for overlays)."""
+    to receive the pages' recovered layouts (for overlays). `rules`: the audit rules that
+    flag a scanned form whose arithmetic fails (None: settings.audit_rules, else the defaults)."""
     started = time.perf_counter()
     result = DocumentResult(doc_id=doc_id or "", path=shown_path)
     try:
         result.doc_id = result.doc_id or file_sha256(path)
-        forms, pages = extract_forms(path, settings)
+        forms, pages = extract_forms(path, settings, rules=rules)
         result.forms, result.pages = forms, pages.page_count
         result.frames = pages.frames
         if layouts is not None:

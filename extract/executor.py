@@ -6,13 +6,20 @@ jobs do. Here, local worker processes; a distributed executor can take the same 
 Each worker reads documents one at a time from its pipe. The parent watches them all: a
 worker that dies (a crash inside MuPDF or ONNX Runtime, the kernel's OOM killer) or overruns
 the per-document timeout is killed, its document recorded as `failed` with the reason,
-and a fresh worker takes its place. Workers are also replaced after a number of documents,
-since OCR engines grow in memory over long runs.
+and a fresh worker takes its place. A worker whose memory (resident set, read from
+/proc/self/statm after each document) has grown past a bound is replaced too: OCR engines
+grow over long runs. A document's clock starts when its worker has taken it, so a worker
+slow to start (spawn imports on a loaded machine) does not eat into the timeout.
+
+A small batch (few documents for the workers, or few bytes) runs in this process: spawning a
+worker costs 1–2 s of imports, more than a few text PDFs take. `ExecutorConfig` says what is
+small; by default nothing is (the batch sets it, `extract.batch._local_executor`).
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,14 +45,22 @@ class Executor(Protocol):
     def run(self, jobs: Iterable[Job]) -> Iterator[DocumentResult]: ...
 
 
+# A worker that has not taken its document this long after the timeout is stuck starting.
+START_GRACE_S = 300.0
+
+
 @dataclass(frozen=True)
 class ExecutorConfig:
     workers: int = 1
     # A document still running after this many seconds is abandoned (its worker killed).
     # Generous: a 200-page scanned report takes ~2.5 s a page on 2 cores.
     timeout_s: float = 1800.0
-    # A worker is replaced after this many documents, bounding its memory.
-    docs_per_worker: int = 50
+    # A worker whose resident memory exceeds this after a document is replaced.
+    max_rss_bytes: int = 1536 * 2**20
+    # Run in this process, without workers, when the batch has fewer documents than
+    # workers × this, or at most this many bytes of input (0: never).
+    in_process_docs_per_worker: int = 0
+    in_process_bytes: int = 0
 
 
 def process_job(job: Job, settings: Settings) -> DocumentResult:
@@ -69,15 +84,31 @@ def process_job(job: Job, settings: Settings) -> DocumentResult:
         return process_document(Path(tmp.name), job.shown, settings, doc_id=job.doc_id)
 
 
-def _worker(conn: Connection, work, settings: Settings, docs: int) -> None:
-    for _ in range(docs):
+def rss_bytes() -> int:
+    """This process's resident set size (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _worker(conn: Connection, work, settings: Settings, max_rss: int) -> None:
+    """Messages to the parent: ("took", None) on taking a job, ("done", result) after it;
+    the worker exits on its own after a document that left it over `max_rss`."""
+    while True:
         try:
             job = conn.recv()
         except EOFError:
             return
         if job is None:
             return
-        conn.send(work(job, settings))
+        conn.send(("took", None))
+        result = work(job, settings)
+        over = rss_bytes() > max_rss
+        conn.send(("done", (result, over)))
+        if over:
+            return
 
 
 @dataclass
@@ -85,8 +116,8 @@ class _Slot:
     process: mp.process.BaseProcess
     conn: Connection
     job: Job | None = None
-    started: float = 0.0
-    done: int = 0  # documents finished; at docs_per_worker the worker exits on its own
+    started: float = 0.0  # when the job was sent; again when the worker took it
+    took: bool = False
 
 
 def _failed(job: Job, reason: str, seconds: float) -> DocumentResult:
@@ -94,9 +125,13 @@ def _failed(job: Job, reason: str, seconds: float) -> DocumentResult:
 
 
 class LocalExecutor:
-    def __init__(self, settings: Settings, config: ExecutorConfig = ExecutorConfig(), work=process_job) -> None:
-        """`work(job, settings) -> DocumentResult` runs in the workers (a module-level function)."""
+    def __init__(self, settings: Settings, config: ExecutorConfig = ExecutorConfig(), work=process_job,
+                 here: Settings | None = None) -> None:
+        """`work(job, settings) -> DocumentResult` runs in the workers (a module-level function).
+        `here`: the settings for a small batch run in this process (default: `settings`), whose
+        OCR engine need not share the cores with other workers."""
         self.settings = settings
+        self.here = here or settings
         self.config = config
         self.work = work
         # spawn, not fork: the parent holds polars' thread pool, which a fork can deadlock.
@@ -104,7 +139,7 @@ class LocalExecutor:
 
     def _start(self) -> _Slot:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker, args=(child, self.work, self.settings, self.config.docs_per_worker), daemon=True)
+        proc = self._ctx.Process(target=_worker, args=(child, self.work, self.settings, self.config.max_rss_bytes), daemon=True)
         proc.start()
         child.close()
         return _Slot(proc, parent)
@@ -116,8 +151,37 @@ class LocalExecutor:
         slot.process.join(5)
         slot.conn.close()
 
+    def small(self, jobs: list[Job]) -> bool:
+        """Whether the batch is cheaper run in this process than on spawned workers."""
+        cfg = self.config
+        if len(jobs) < cfg.workers * cfg.in_process_docs_per_worker:
+            return True
+        if cfg.in_process_bytes <= 0:
+            return False
+        total = 0
+        for path in {job.path for job in jobs}:
+            try:
+                total += path.stat().st_size
+            except OSError:
+                pass
+            if total > cfg.in_process_bytes:
+                return False
+        return True
+
+    def _run_here(self, jobs: list[Job]) -> Iterator[DocumentResult]:
+        for job in jobs:
+            started = time.monotonic()
+            try:
+                result = self.work(job, self.here)
+            except Exception as exc:  # process_document never raises; a custom `work` may
+                result = _failed(job, f"internal error {type(exc).__name__}: {exc}", time.monotonic() - started)
+            yield result
+
     def run(self, jobs: Iterable[Job]) -> Iterator[DocumentResult]:
         pending = list(jobs)
+        if self.small(pending):
+            yield from self._run_here(pending)
+            return
         pending.reverse()  # pop() from the end keeps the given order
         slots = [self._start() for _ in range(min(self.config.workers, len(pending)))]
         try:
@@ -127,7 +191,7 @@ class LocalExecutor:
                         if not slot.process.is_alive():  # died between documents
                             self._stop(slot)
                             slots[i] = slot = self._start()
-                        slot.job, slot.started = pending.pop(), time.monotonic()
+                        slot.job, slot.started, slot.took = pending.pop(), time.monotonic(), False
                         try:
                             slot.conn.send(slot.job)
                         except OSError:
@@ -139,19 +203,26 @@ class LocalExecutor:
                     if slot.job is None:
                         continue
                     result, replace = None, False
-                    if slot.conn in ready:
+                    while slot.conn in ready and result is None:
                         try:
-                            result = slot.conn.recv()
+                            kind, body = slot.conn.recv()
                         except (EOFError, OSError):
-                            result = None
-                        if result is not None:
-                            slot.done += 1
-                            replace = slot.done >= self.config.docs_per_worker
+                            break
+                        if kind == "took":  # the clock starts now
+                            slot.took, slot.started = True, time.monotonic()
+                        else:
+                            result, replace = body
+                        try:
+                            if not slot.conn.poll():
+                                break
+                        except (EOFError, OSError):
+                            break
+                    now = time.monotonic()
                     if result is None and not slot.process.is_alive():
                         code = slot.process.exitcode
                         reason = f"worker died (signal {-code})" if code and code < 0 else f"worker exited ({code})"
                         result, replace = _failed(slot.job, reason, now - slot.started), True
-                    elif result is None and now - slot.started > self.config.timeout_s:
+                    elif result is None and now - slot.started > self.config.timeout_s + (0 if slot.took else START_GRACE_S):
                         result = _failed(slot.job, f"timed out after {self.config.timeout_s:.0f} s", now - slot.started)
                         replace = True
                     if result is None:

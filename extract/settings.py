@@ -6,6 +6,10 @@ Lengths are PDF points (1/72 inch) unless the name says otherwise.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extract.audit.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,9 @@ class Settings:
     grid: GridSettings = GridSettings()
     text: TextSettings = TextSettings()
     ocr: OcrSettings = OcrSettings()
+    # The audit rules a scanned form's arithmetic is checked by, to flag misreadings
+    # (extract.document.flag_arithmetic_doubts); None: the defaults (rules.toml).
+    audit_rules: Rules | None = None
 
 
 DEFAULT_SETTINGS = Settings()

@@ -3,6 +3,9 @@
     python scripts/bench.py [--rounds 5] [FOLDER]      text PDFs (default fixtures/text)
     python scripts/bench.py --scans [FOLDER]           scans (default fixtures/scans)
     python scripts/bench.py --scale 1000               a 1000-document batch on 2 workers
+    python scripts/bench.py --command [--rounds 5] [--profile]
+                                                       the whole `jixiao ingest` process against a
+                                                       find_tables process (scripts/bench_command.py)
     python scripts/bench.py --scan-sweep 200 [--seed S] [--keep DIR] [--workers 2]   degraded scans, scored
     python scripts/bench.py --sweep 500 [--seed S] [--office K] [--keep DIR]
                                                        typesetting variations through `jixiao ingest`
@@ -67,7 +70,15 @@ def main() -> None:
     ap.add_argument("--scan-sweep", type=int, metavar="N",
                     help="N pages of randomly degraded scans through jixiao ingest, scored (--seed, --keep too)")
     ap.add_argument("--workers", type=int, default=2, help="--scan-sweep, --sweep: jixiao ingest --workers")
+    ap.add_argument("--command", action="store_true",
+                    help="whole processes: jixiao ingest --workers 1 vs find_tables, on fixtures and 部门决算-like PDFs")
+    ap.add_argument("--profile", action="store_true", help="--command: also import time and a cProfile")
     args = ap.parse_args()
+    if args.command:
+        from bench_command import main as command_main
+
+        command_main(args.rounds, keep=args.keep, do_profile=args.profile)
+        return
     if args.scan_sweep:
         from scan_sweep.bench import main as scan_sweep_main
 

@@ -31,6 +31,9 @@ import pymupdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*(ROOT / "fixtures" / "text").glob("*.pdf"), *(ROOT / "fixtures" / "variants" / "text").glob("*.pdf")])
+sys.path.insert(0, str(ROOT))
+from extract.dataset import read_table
+
 CLI = [sys.executable, "-c", "import sys; from extract.cli.main import app; sys.exit(app())"]
 PROGRESS = re.compile(r"^\[(\d+)/(\d+)\] ")
 KEYS = {"documents": ["path"], "forms": ["path", "form_index"], "fund_lines": ["form_id", "line_index"],
@@ -80,8 +83,7 @@ def run_killed(corpus: Path, out: Path, workers: int, at: float) -> tuple[int, i
         proc.wait()
         finished = False
     reader.join(5)
-    docs = out / "documents.parquet"
-    saved = pl.read_parquet(docs).height if docs.exists() else 0
+    saved = read_table(out, "documents").height  # flat file and the checkpoints' parts
     return reported[0], saved, finished
 
 

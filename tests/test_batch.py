@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 
 from extract.batch import IngestConfig, ingest
+from extract.dataset import read_table
 from extract.executor import ExecutorConfig, Job, LocalExecutor
 from extract.records import DocumentResult
 from extract.settings import DEFAULT_SETTINGS
@@ -27,7 +28,7 @@ class Released:
     def __init__(self, folder: Path, out: Path) -> None:
         self.folder, self.out = folder, out
         self.reported: list[str] = []
-        self.on_disk: list[int] = []  # documents.parquet rows when each report came
+        self.on_disk: list[int] = []  # documents rows on disk (flat file and parts) when each report came
 
     def start(self, total: int, skipped: int) -> None:
         pass
@@ -35,8 +36,7 @@ class Released:
     def advance(self, result: DocumentResult, summary) -> None:
         self.reported.append(result.path)
         (self.folder / RELEASE).touch()
-        docs = self.out / "documents.parquet"
-        self.on_disk.append(pl.read_parquet(docs).height if docs.exists() else 0)
+        self.on_disk.append(read_table(self.out, "documents").height)
 
 
 def _corpus(folder: Path, names: list[str]) -> None:

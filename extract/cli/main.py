@@ -25,6 +25,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and errors (one line each), as click prints them: no boxes, no "<bool>" types.
+    rich_markup_mode=None,
 )
 
 
@@ -58,7 +60,8 @@ RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", exists=True, dir_okay=False, help="Audit rules TOML overriding the defaults (grade bands …)."),
 ]
-StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 on any failed document / error finding.")]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Exit 1 if any document failed (ingest) or any finding is an error (audit), with a summary on stderr.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures still go to stderr with --strict).")]
 
 
@@ -95,9 +98,16 @@ def _strict_exit(findings) -> None:
         raise typer.Exit(1)
 
 
+def _need_dataset(directory: Path) -> None:
+    from extract.dataset.load import is_dataset
+
+    if not is_dataset(directory):
+        _fail_usage(f"{directory}: no dataset here (no forms table); run jixiao ingest first")
+
+
 @app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files or folders (recursive).")],
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files, .zip archives of them, or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", help="Dataset directory (created; re-runs add new files).")],
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
     ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
@@ -145,8 +155,7 @@ def audit_cmd(
     strict: StrictOption = False,
 ) -> None:
     """Recompute findings.parquet from the dataset and print a summary."""
-    if not (directory / "forms.parquet").exists():
-        _fail_usage(f"{directory}: no dataset here (forms.parquet missing); run jixiao ingest first")
+    _need_dataset(directory)
     from extract.audit import audit_directory
     from extract.cli.render import print_audit_summary
     from extract.dataset import read_table
@@ -157,9 +166,22 @@ def audit_cmd(
         _strict_exit(findings)
 
 
+@app.command("compact")
+def compact_cmd(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")],
+) -> None:
+    """Merge the parts checkpoints appended into one parquet file per table (ingest does it at its end)."""
+    _need_dataset(directory)
+    from extract.dataset.store import compact
+
+    merged = compact(directory)
+    _say(f"compact: {merged} part file(s) merged into the tables of {directory}" if merged
+         else f"compact: {directory} has no parts; nothing to do")
+
+
 @app.command("show")
 def show_cmd(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One PDF.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A PDF or a scan image (TIFF/PNG/JPEG).")],
     form: Annotated[int | None, typer.Option("--form", min=0, help="Only this form (0-based).")] = None,
     overlay: Annotated[Path | None, typer.Option(
         "--overlay", dir_okay=False, help="Write a PNG of the form pages: grid, fields coloured by block, doubts marked.")] = None,
@@ -218,9 +240,6 @@ class Crops(str, Enum):
 DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")]
 
 
-def _need_dataset(directory: Path) -> None:
-    if not (directory / "forms.parquet").exists():
-        _fail_usage(f"{directory}: no dataset here (forms.parquet missing); run jixiao ingest first")
 
 
 @app.command("export")

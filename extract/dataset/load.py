@@ -7,21 +7,22 @@ from pathlib import Path
 import polars as pl
 
 from extract.dataset.schema import TABLES
-from extract.dataset.store import read_dataset, table_path
+from extract.dataset.store import has_table, read_dataset, table_path
 
 # The order people meet the tables in (sheets of the workbook); tables added later follow.
 TABLE_ORDER = ("documents", "forms", "fund_lines", "indicators", "findings", "consistency")
 
 
 def is_dataset(directory: Path) -> bool:
-    return table_path(directory, "forms").exists()
+    """forms is on disk: its flat file, or parts of a run not yet compacted."""
+    return has_table(directory, "forms")
 
 
 def load_tables(directory: Path) -> dict[str, pl.DataFrame]:
-    """The tables whose parquet file is in `directory` (consistent, as `read_dataset` reads
-    them) plus findings.parquet when the audit has run, in TABLE_ORDER then the others."""
+    """The tables on disk in `directory` (flat file or parts; consistent, as `read_dataset`
+    reads them) plus findings.parquet when the audit has run, in TABLE_ORDER then the others."""
     tables = {name: frame for name, frame in read_dataset(directory).items()
-              if table_path(directory, name).exists()}
+              if has_table(directory, name)}
     for name in ("findings", "consistency"):  # the audit's tables
         path = table_path(directory, name)
         if name not in tables and path.exists():
