@@ -69,17 +69,25 @@ def _emit(
 ) -> pl.DataFrame:
     hits = frame.filter(fires.fill_null(False))
     uncertain = confidence.fill_null(1.0) < rules.low_confidence
-    return hits.select(
+    return hits.select(finding_columns(check, lit(severity), uncertain, subject, expected, found, message,
+                                       indicator_index))
+
+
+def finding_columns(check: str, severity: pl.Expr, uncertain: pl.Expr, subject: pl.Expr, expected: pl.Expr,
+                    found: pl.Expr, message: pl.Expr, indicator_index: pl.Expr | None = None) -> list[pl.Expr]:
+    """A finding's columns (FINDINGS but related_forms); where `uncertain`, the source is the
+    reading (extraction) and an error a warning."""
+    return [
         col("form_id"),
         lit(check).alias("check"),
-        pl.when(uncertain & (lit(severity) == "error")).then(lit("warning")).otherwise(lit(severity)).alias("severity"),
+        pl.when(uncertain & (severity == "error")).then(lit("warning")).otherwise(severity).alias("severity"),
         subject.alias("subject"),
         (indicator_index if indicator_index is not None else lit(None)).cast(pl.Int32).alias("indicator_index"),
         expected.cast(pl.String).alias("expected"),
         found.cast(pl.String).alias("found"),
         message.alias("message"),
         pl.when(uncertain).then(lit("extraction")).otherwise(lit("form")).alias("source"),
-    )
+    ]
 
 
 def build_context(forms: pl.DataFrame, lines: pl.DataFrame, indicators: pl.DataFrame, rules: Rules) -> Context:

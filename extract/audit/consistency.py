@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.audit.checks import finding_columns
 from extract.audit.rules import Rules
 
 col, lit = pl.col, pl.lit
@@ -48,18 +49,8 @@ def _findings(hits: pl.DataFrame, check: str, severity: pl.Expr | str, subject: 
     `related_forms` and `group_confidence` (the lowest confidence of what was compared)."""
     severity = lit(severity) if isinstance(severity, str) else severity
     uncertain = col("group_confidence").fill_null(1.0) < rules.low_confidence
-    return hits.select(
-        col("form_id"),
-        lit(check).alias("check"),
-        pl.when(uncertain & (severity == "error")).then(lit("warning")).otherwise(severity).alias("severity"),
-        subject.alias("subject"),
-        (indicator_index if indicator_index is not None else lit(None)).cast(pl.Int32).alias("indicator_index"),
-        expected.cast(pl.String).alias("expected"),
-        found.cast(pl.String).alias("found"),
-        message.alias("message"),
-        pl.when(uncertain).then(lit("extraction")).otherwise(lit("form")).alias("source"),
-        col("related_forms"),
-    )
+    return hits.select(*finding_columns(check, severity, uncertain, subject, expected, found, message, indicator_index),
+                       col("related_forms"))
 
 
 def _related(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
