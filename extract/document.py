@@ -237,10 +237,14 @@ def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_S
         result.method = pages.method
         result.status = "ok" if forms else "no_form"
         notes = [pages.damage] if pages.damage else []
+        if looks := unread_form_pages(pages.layouts, forms, pages.ocr_pages):
+            result.needs_review = True
+            notes.append(f"page(s) {_pages(looks)} hold a ruled table that looks like a 自评表 but no form was "
+                         "read from it: check by eye")
         if pages.unread:
             notes.append(f"{len(pages.unread)} page(s) without a usable text layer not read (--ocr never): {_pages(pages.unread)}")
         result.error = "; ".join(notes) or None
-        if notes and not forms:
+        if notes and not forms and not result.needs_review:
             result.status = "failed"
     except BadInput as exc:
         result.status, result.error = "failed", str(exc)
@@ -250,6 +254,29 @@ def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_S
         result.error = f"internal error {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
     result.seconds = time.perf_counter() - started
     return result
+
+
+# A ruled page whose text names this many of the form's labels is taken for a form.
+_FORM_LABELS_SEEN = 3
+_FORM_LABELS = ("项目名称", "主管部门", "实施单位", "项目资金", "年度指标值", "实际完成值", "一级指标", "三级指标",
+                "预算执行率", "绩效目标", "评分等级")
+
+
+def unread_form_pages(layouts: list[PageLayout], forms: list[Form], ocr_pages: list[int]) -> list[int]:
+    """Pages outside every form read that hold a ruled table whose words carry the form's
+    title — or, on a scan, several of its labels: a reading failed there (a scan too poor,
+    a seal over the labels) and a person should look, rather than trust what was read."""
+    lex = load_lexicon()
+    out = []
+    for layout in layouts:
+        number = layout.page.number
+        if not layout.grids or any(f.page_start <= number <= f.page_end for f in forms):
+            continue
+        text = compact("".join(w.text for w in layout.page.words))
+        labels = sum(label in text for label in _FORM_LABELS)
+        if lex.is_title(text) or (number in ocr_pages and labels >= _FORM_LABELS_SEEN):
+            out.append(number)
+    return out
 
 
 def _pages(numbers: list[int]) -> str:

@@ -152,3 +152,5 @@ class DocumentResult:
     source: str | None = None
     member: str | None = None
     frames: list[PageFrame] = field(default_factory=list)
+    # Added: a document whose pages look like a form none was read from (`error` says which).
+    needs_review: bool = False

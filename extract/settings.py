@@ -60,6 +60,8 @@ class OcrSettings:
     # that two workers on two cores do not each start two threads (measured: 2 workers × 2
     # threads was slower than 1 worker).
     threads: int | None = None
+    # Read the unsure words again with a second recogniser (extract/ocr/second.py).
+    second_reading: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@
                                                        the whole `jixiao ingest` process against a
                                                        find_tables process (scripts/bench_command.py)
     python scripts/bench.py --scan-sweep 200 [--seed S] [--keep DIR] [--workers 2]   degraded scans, scored
+    python scripts/bench.py --scan-command [FOLDER] [--second-reading both]   whole processes vs PaddleOCR
     python scripts/bench.py --sweep 500 [--seed S] [--office K] [--keep DIR]
                                                        typesetting variations through `jixiao ingest`
 
@@ -73,7 +74,17 @@ def main() -> None:
     ap.add_argument("--command", action="store_true",
                     help="whole processes: jixiao ingest --workers 1 vs find_tables, on fixtures and 部门决算-like PDFs")
     ap.add_argument("--profile", action="store_true", help="--command: also import time and a cProfile")
+    ap.add_argument("--scan-command", action="store_true",
+                    help="whole processes: jixiao ingest --workers 1 vs a plain PaddleOCR pass over FOLDER's scans")
+    ap.add_argument("--second-reading", choices=("on", "both"), default="on",
+                    help="--scan-command both: also time the ingest without the second reading")
     args = ap.parse_args()
+    if args.scan_command:
+        from bench_scan_command import main as scan_command_main
+
+        scan_command_main(args.folder or Path("fixtures/scans"), rounds=min(args.rounds, 3),
+                          second_reading=args.second_reading)
+        return
     if args.command:
         from bench_command import main as command_main
 

@@ -79,3 +79,34 @@ def test_dash_is_one_flat_stroke(shape, dash):
     h, w = shape
     ink[15 - h // 2:15 - h // 2 + h, 40 - w // 2:40 - w // 2 + w] = 255
     assert is_dash(ink) is dash
+
+
+def test_a_rule_broken_into_short_pieces_stays_a_border():
+    """A photocopy's dropouts leave a one-line row's border as pieces shorter than the
+    opening's length; on the line of the rules above and below they are still the border,
+    so the row's two cells are not merged."""
+    img = ruled_page()
+    x = 100 + 2 * 1200 // 6
+    y0 = 150 + 4 * 60
+    img[y0 + 2:y0 + 58, x - 3:x + 4] = 255
+    for a, b in ((y0 + 2, y0 + 16), (y0 + 24, y0 + 36), (y0 + 44, y0 + 58)):  # 12–14 px pieces (em 20)
+        img[a:b, x - 1:x + 1] = 0
+    segments, _ = pixel_segments(img.mean(axis=2).astype(np.uint8), 72 / 200, em_px=20)
+    hl, vl = snap_segments(segments, S.grid)
+    grid = find_grids(1, hl, vl, S.grid)[0]
+    assert len(grid.row_cells(4)) == 6
+
+
+def test_character_strokes_on_a_rule_s_line_inside_text_are_no_border():
+    """Where a merged cell's border is not drawn, a character's stroke may stand on the line
+    of the rules above and below; inside a text box it is not taken for a piece of rule."""
+    img = ruled_page()
+    x = 100 + 2 * 1200 // 6
+    y0 = 150 + 4 * 60
+    img[y0 + 2:y0 + 58, x - 3:x + 4] = 255  # the border is not drawn: one merged cell
+    img[y0 + 20:y0 + 40, x - 1:x + 1] = 0  # a 20 px vertical stroke of a character
+    grey = img.mean(axis=2).astype(np.uint8)
+    box = (x - 40, y0 + 15, x + 40, y0 + 45)
+    segments, _ = pixel_segments(grey, 72 / 200, em_px=20, text_boxes=[box])
+    hl, vl = snap_segments(segments, S.grid)
+    assert len(find_grids(1, hl, vl, S.grid)[0].row_cells(4)) == 5

@@ -131,7 +131,7 @@ def test_execution_distribution(tables):
 
 def test_overview(tables):
     assert overview(tables, tables["findings"]) == {
-        "documents": 6, "ok": 4, "no_form": 1, "failed": 1, "forms": 5, "needs_review": 1, "indicators": 10,
+        "documents": 6, "ok": 4, "no_form": 1, "failed": 1, "forms": 5, "needs_review": 1, "documents_to_check": 0, "indicators": 10,
         "findings": 4, "error": 3, "warning": 1, "info": 0, "forms_with_errors": 2,
     }
 

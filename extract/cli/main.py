@@ -112,6 +112,8 @@ def ingest_cmd(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
     ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
     dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
+    second_reading: Annotated[bool, typer.Option(
+        help="Scans: read what the first recogniser is unsure of again with a second one; agreement clears the doubt.")] = True,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds one document may take before it is recorded as failed.")] = ExecutorConfig().timeout_s,
     rules: RulesOption = None,
     strict: StrictOption = False,
@@ -125,7 +127,7 @@ def ingest_cmd(
         probe.unlink()
     except OSError as exc:
         _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
-    settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi))
+    settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi, second_reading=second_reading))
     from extract.batch import IngestConfig, ingest
     from extract.cli.render import BarProgress, LineProgress, print_ingest_summary
 

@@ -20,7 +20,8 @@ def to_frames(results: list[DocumentResult]) -> dict[str, pl.DataFrame]:
         docs.append(
             dict(doc_id=res.doc_id, path=res.path, pages=res.pages, status=res.status, error=res.error,
                  forms=len(res.forms) if res.form_count is None else res.form_count, method=res.method,
-                 seconds=res.seconds, duplicate_of=res.duplicate_of, source=res.source, member=res.member)
+                 seconds=res.seconds, duplicate_of=res.duplicate_of, source=res.source, member=res.member,
+                 needs_review=res.needs_review)
         )
         pages += [{**asdict(frame), "doc_id": res.doc_id} for frame in res.frames]
         for form in res.forms:

@@ -12,6 +12,8 @@ DOCUMENTS = {
     # Added: the file read, as an absolute path (for a zip member: the archive, and the
     # member's name), so a report can show the pages behind the numbers.
     "source": pl.String, "member": pl.String,
+    # Added: no form was read, but a page looks like one (`error` names the pages).
+    "needs_review": pl.Boolean,
 }
 FORMS = {
     "form_id": pl.String, "doc_id": pl.String, "path": pl.String, "form_index": pl.Int32,

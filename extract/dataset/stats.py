@@ -174,7 +174,7 @@ def execution_distribution(forms: pl.DataFrame, bins: Sequence[float] = EXECUTIO
 
 def overview(tables: Tables, findings: pl.DataFrame | None = None) -> dict[str, int]:
     """documents (files, duplicates included), ok, no_form, failed, forms, needs_review,
-    indicators, findings, error/warning/info (findings by severity), forms_with_errors."""
+    documents_to_check, indicators, findings, error/warning/info (findings by severity), forms_with_errors."""
     findings = findings if findings is not None else pl.DataFrame(schema=FINDINGS)
     docs, forms = tables["documents"], tables["forms"]
     status = docs["status"]
@@ -184,6 +184,8 @@ def overview(tables: Tables, findings: pl.DataFrame | None = None) -> dict[str, 
         **{s: int((status == s).sum()) for s in ("ok", "no_form", "failed")},
         "forms": forms.height,
         "needs_review": int(forms["needs_review"].sum()),
+        # Documents with no form read whose pages look like one (older datasets: none).
+        "documents_to_check": int(docs["needs_review"].sum()) if "needs_review" in docs.columns else 0,
         "indicators": tables["indicators"].height,
         "findings": findings.height,
         **{s: int((severity == s).sum()) for s in ("error", "warning", "info")},

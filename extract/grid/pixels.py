@@ -22,6 +22,12 @@ MAX_GAP_EMS = 1.0
 MAX_RULE_THICKNESS_PT = 3.0
 
 
+# A run inside a seal is a rule only if one outside the seal lies on the same line (within
+# this many pixels): the table's borders run on past the seal, its ring and strokes do not.
+# Pieces of a broken rule are told the same way.
+_COLLINEAR_PX = 4
+
+
 def ink_mask(grey: np.ndarray) -> np.ndarray:
     """Ink as 255 on 0: adaptive so uneven scan lighting does not swallow faint rules."""
     import cv2
@@ -29,11 +35,15 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def line_masks(ink: np.ndarray, em_px: float) -> tuple[np.ndarray, np.ndarray]:
+def line_masks(ink: np.ndarray, em_px: float, text: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical rule pixels of an ink mask, for text `em_px` pixels high.
 
     The opening comes first, so that the strokes of neighbouring characters are never
-    joined into a line; the closing then bridges breaks in what survived.
+    joined into a line; the closing then bridges breaks in what survived. A rule broken
+    into pieces shorter than the opening's length (a photocopy's dropouts across a one-line
+    row's border) survives where its pieces lie on the line of a rule that did survive,
+    outside the text boxes (`text`: 255 where text was detected), whose characters' strokes
+    may lie on such a line where a merged cell's border is not drawn.
     """
     import cv2
 
@@ -44,8 +54,40 @@ def line_masks(ink: np.ndarray, em_px: float) -> tuple[np.ndarray, np.ndarray]:
         shape_open = (length, 1) if horizontal else (1, length)
         shape_close = (gap, 1) if horizontal else (1, gap)
         opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape_open))
+        short = max(5, int(PIECE_EMS * em_px))
+        pieces = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+            cv2.MORPH_RECT, (short, 1) if horizontal else (1, short)))
+        if text is not None:
+            pieces[text > 0] = 0
+        opened |= collinear_pieces(pieces, opened, horizontal)
         masks.append(cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape_close)))
     return masks[0], masks[1]
+
+
+# Pieces of a broken rule are kept down to this length (ems): longer than any stroke of a
+# character lying across the rule's line, which the cells' padding keeps off it anyway.
+PIECE_EMS = 0.5
+
+
+def collinear_pieces(pieces: np.ndarray, rules: np.ndarray, horizontal: bool) -> np.ndarray:
+    """The runs of `pieces` that lie on the line of a run of `rules` (within _COLLINEAR_PX)."""
+    import cv2
+
+    def centres(mask: np.ndarray):
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        pos = stats[1:n, 1] + stats[1:n, 3] / 2 if horizontal else stats[1:n, 0] + stats[1:n, 2] / 2
+        thin = (stats[1:n, 3] if horizontal else stats[1:n, 2]) <= 2 * _COLLINEAR_PX
+        return labels, pos, thin
+
+    _, rule_pos, rule_thin = centres(rules)
+    lines = np.sort(rule_pos[rule_thin])
+    if not len(lines):
+        return np.zeros_like(pieces)
+    labels, pos, thin = centres(pieces)
+    i = np.clip(np.searchsorted(lines, pos), 1, len(lines) - 1) if len(lines) > 1 else np.zeros(len(pos), int)
+    near = np.minimum(np.abs(lines[i] - pos), np.abs(lines[np.maximum(i - 1, 0)] - pos))
+    keep = np.concatenate([[False], thin & (near <= _COLLINEAR_PX)])
+    return np.where(keep[labels], np.uint8(255), np.uint8(0))
 
 
 Circle = tuple[float, float, float]  # x, y, radius in pixels
@@ -60,10 +102,6 @@ def _inside_any(x: int, y: int, w: int, h: int, circles: list[Circle]) -> bool:
             return True
     return False
 
-
-# A run inside a seal is a rule only if one outside the seal lies on the same line (within
-# this many pixels): the table's borders run on past the seal, its ring and strokes do not.
-_COLLINEAR_PX = 4
 
 
 def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[Circle] | None = None) -> list[Segment]:
@@ -92,10 +130,20 @@ def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[
     return out
 
 
+def text_mask(shape: tuple[int, ...], boxes, inset: int = 2) -> np.ndarray:
+    """255 inside the text boxes (pixel rects), each shrunk by `inset` (their padding)."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        mask[int(y0) + inset:max(int(y0) + inset, int(y1) - inset), int(x0) + inset:max(int(x0) + inset, int(x1) - inset)] = 255
+    return mask
+
+
 def pixel_segments(
-    grey: np.ndarray, scale: float, em_px: float, seals: list[Circle] | None = None
+    grey: np.ndarray, scale: float, em_px: float, seals: list[Circle] | None = None, text_boxes=None,
 ) -> tuple[list[Segment], np.ndarray]:
-    """Ruling segments (page points) of a level page image, and the rule pixels."""
-    hmask, vmask = line_masks(ink_mask(grey), em_px)
+    """Ruling segments (page points) of a level page image, and the rule pixels.
+    `text_boxes`: the detected text (pixel rects), where no piece of a broken rule is sought."""
+    text = text_mask(grey.shape, text_boxes) if text_boxes is not None else None
+    hmask, vmask = line_masks(ink_mask(grey), em_px, text)
     segments = mask_segments(hmask, True, scale, seals) + mask_segments(vmask, False, scale, seals)
     return segments, hmask | vmask

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
 from extract.errors import OcrUnavailable
-from extract.ocr.models import INSTALL_HINT, model_dirs
+from extract.ocr.models import INSTALL_HINT, model_dirs, second_reader_weights
 
 # Recognition one crop at a time. Measured on the scan fixtures (2 cores): batching pads every
 # crop of a batch to its widest, which costs what batching saves — batch 8 unsorted took 7.2 s
@@ -41,11 +41,12 @@ class Engine:
         except ImportError as exc:
             raise OcrUnavailable(f"PaddleOCR is not installed; {INSTALL_HINT}") from exc
         dirs = model_dirs()
-        common: dict = dict(engine="onnxruntime")
+        self._threads = threads
+        self._common: dict = dict(engine="onnxruntime")
         if threads:
-            common["engine_config"] = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
-        self.det = TextDetection(model_name=dirs["det"].name, model_dir=str(dirs["det"].path), **common)
-        self.rec = TextRecognition(model_name=dirs["rec"].name, model_dir=str(dirs["rec"].path), **common)
+            self._common["engine_config"] = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
+        self.det = TextDetection(model_name=dirs["det"].name, model_dir=str(dirs["det"].path), **self._common)
+        self.rec = TextRecognition(model_name=dirs["rec"].name, model_dir=str(dirs["rec"].path), **self._common)
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         """Text boxes of a page image (H×W×3 uint8, BGR)."""
@@ -81,6 +82,15 @@ class Engine:
         for i, result in zip(rest, self._read([crops[i] for i in rest])):
             out[i] = result
         return out  # type: ignore[return-value]
+
+    def recognize_again(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """The second recogniser's reading of each crop (extract/ocr/second.py), one at a time."""
+        return [self.second.read(c) for c in crops]
+
+    @cached_property
+    def second(self) -> "SecondReader":
+        """Loaded on the first page that has a doubt to settle."""
+        return SecondReader(self._threads)
 
     def _read(self, images: list[np.ndarray]) -> list[tuple[str, float]]:
         if not images:
@@ -132,6 +142,44 @@ def _pack(crops: list[np.ndarray]) -> np.ndarray:
             parts.append(_separator())
         parts.append(cv2.resize(crop, (max(1, int(round(_line_width(crop)))), LINE_HEIGHT), interpolation=cv2.INTER_AREA))
     return np.hstack(parts)
+
+
+class SecondReader:
+    """PP-OCRv6 small text recognition on ONNX Runtime: a crop resized to the model's line
+    height, its CTC output decoded greedily; the score is the mean of the kept characters'
+    probabilities, as PaddleOCR scores its own readings."""
+
+    HEIGHT = 48
+
+    def __init__(self, threads: int | None = None) -> None:
+        import onnxruntime
+
+        weights = second_reader_weights()
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        self.session = onnxruntime.InferenceSession(str(weights.onnx), options, providers=["CPUExecutionProvider"])
+        self.input = self.session.get_inputs()[0].name
+        self.alphabet = weights.alphabet
+
+    def read(self, crop: np.ndarray) -> tuple[str, float]:
+        import cv2
+
+        h, w = crop.shape[:2]
+        if h == 0 or w == 0:
+            return "", 0.0
+        width = max(self.HEIGHT // 3, int(round(self.HEIGHT * w / h)))
+        x = cv2.resize(crop, (width, self.HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+        x = (x / 127.5 - 1.0).transpose(2, 0, 1)[None]
+        probs = self.session.run(None, {self.input: x})[0][0]
+        best, score = probs.argmax(axis=1), probs.max(axis=1)
+        text, kept, prev = [], [], 0
+        for i, p in zip(best, score):
+            if i != prev and i != 0:
+                text.append(self.alphabet[i - 1] if i - 1 < len(self.alphabet) else " ")
+                kept.append(float(p))
+            prev = i
+        return "".join(text), float(np.mean(kept)) if kept else 0.0
 
 
 @cache

@@ -60,11 +60,33 @@ def _write_config(entry: dict, weights: Path, target: Path) -> None:
     target.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Weights:
+    """A model run on ONNX Runtime directly: its weights and its alphabet."""
+
+    name: str
+    onnx: Path
+    alphabet: list[str]
+
+
+def second_reader_weights(manifest: Path = MODELS_DIR / "manifest.toml") -> Weights:
+    """The second reader's weights (manifest [rec2]), checked against their sha256."""
+    import yaml  # comes with paddleocr
+
+    entry = tomllib.loads(manifest.read_text(encoding="utf-8"))["rec2"]
+    weights = _package_file(entry["package"], entry["path"])
+    if file_sha256(weights) != entry["sha256"]:
+        raise OcrUnavailable(f"{weights}: sha256 differs from models/manifest.toml ({entry['distribution']} expected)")
+    config = yaml.safe_load(_package_file(entry["package"], entry["alphabet"]).read_text(encoding="utf-8"))
+    return Weights(entry["model_name"], weights, [str(c) for c in config["PostProcess"]["character_dict"]])
+
+
 def model_dirs(manifest: Path = MODELS_DIR / "manifest.toml") -> dict[str, ModelDir]:
     """The det and rec model directories, assembled (and verified) on first use."""
     entries = tomllib.loads(manifest.read_text(encoding="utf-8"))
     out: dict[str, ModelDir] = {}
-    for role, entry in entries.items():
+    for role in ("det", "rec"):
+        entry = entries[role]
         # The folder's name changes with the weights and with this entry's settings.
         key = hashlib.sha256((repr(sorted(entry.items())) + (MODELS_DIR / entry["config"]).read_text(encoding="utf-8")).encode()).hexdigest()
         folder = _cache_root() / f"{entry['model_name']}-{key[:12]}"

@@ -12,14 +12,16 @@ from extract.grid.cells import find_grids
 from extract.grid.lines import snap_segments
 from extract.grid.pixels import ink_mask, pixel_segments
 from extract.grid.text import assign_words, free_lines
-from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, quad_to_rect, split_at_rules, to_words
+from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, crop, quad_to_rect, split_at_rules, to_words, untangle, drop_doubled_marks
 from extract.ocr.engine import Engine, get_engine
+from extract.ocr.second import read_doubts_again, read_lines_again
 from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_shape, percent_shape
 from extract.pages.images import (
-    MIN_SKEW_DEGREES, PageImage, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
+    MIN_SKEW_DEGREES, PageImage, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
 from extract.pages.types import Page, Word
 from extract.settings import Settings
+from extract.values.form import OPERATOR_CONFIDENCE, REVIEW_CONFIDENCE
 
 # Recognition scores compared between a page and its 180° turn, on this many short lines.
 _ORIENT_SAMPLES = 6
@@ -43,11 +45,6 @@ def _dilate(mask: np.ndarray, px: int) -> np.ndarray:
     return cv2.dilate(mask, np.ones((2 * px + 1, 2 * px + 1), np.uint8))
 
 
-def _crop(pixels: np.ndarray, rect) -> np.ndarray:
-    x0, y0, x1, y1 = (int(round(v)) for v in rect)
-    return pixels[max(0, y0):max(y0 + 1, y1), max(0, x0):max(x0 + 1, x1)]
-
-
 def _boxes(engine: Engine, pixels: np.ndarray) -> list[Rect]:
     h, w = pixels.shape[:2]
     return [quad_to_rect(d.quad, w, h) for d in engine.detect(pixels)]
@@ -68,7 +65,7 @@ def upright(engine: Engine, pixels: np.ndarray, boxes: list[Rect]) -> tuple[int,
         boxes = _boxes(engine, pixels)
     # Short lines (2–6 characters) read fast and surely; long ones cost time for nothing.
     short = [r for r in boxes if 2 <= (r[2] - r[0]) / max(1.0, r[3] - r[1]) <= 6]
-    crops = [_crop(pixels, r) for r in sorted(short, key=lambda r: r[3] - r[1], reverse=True)[:_ORIENT_SAMPLES]]
+    crops = [crop(pixels, r) for r in sorted(short, key=lambda r: r[3] - r[1], reverse=True)[:_ORIENT_SAMPLES]]
     if crops:
         as_is = np.mean([s for _, s in engine.recognize(crops)])
         if as_is >= _SURELY_UPRIGHT:
@@ -174,11 +171,15 @@ def settle_leading_operators(grids, ink: np.ndarray, scale: float) -> None:
                 if len(word.text) < 2 or word.text[0] not in OPERATOR_READINGS:
                     continue
                 box = (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)
-                glyph = leading_glyph(_crop(ink, box))
+                glyph = leading_glyph(crop(ink, box))
                 sign = operator_shape(glyph) if glyph is not None else None
                 if sign is not None and sign != word.text[0]:
                     cell.words[i] = replace(word, text=sign + word.text[1:],
                                             confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
+                elif sign is not None and REVIEW_CONFIDENCE <= word.confidence < OPERATOR_CONFIDENCE:
+                    # Recogniser and ink shape, two readings made apart, agree on the operator:
+                    # the one doubt the operator threshold guards against is settled.
+                    cell.words[i] = replace(word, confidence=OPERATOR_CONFIDENCE)
 
 
 # After a red seal is painted out, the light fringe of its strokes remains; the recogniser
@@ -187,39 +188,72 @@ def settle_leading_operators(grids, ink: np.ndarray, scale: float) -> None:
 FAINT_INK_SHARE = 0.6
 
 
-def drop_seal_residue(words: list[Word], cleaned: np.ndarray, scale: float) -> list[Word]:
-    """Words read from the faint remains of a painted-out red seal."""
-    g = grey(cleaned)
+def print_level(words: list[Word], g: np.ndarray, scale: float) -> tuple[float, list[float]]:
+    """How dark the page's print is (the median of its words' darkest ink), and each word's
+    darkest ink."""
     darkest = []
     for w in words:
-        crop = _crop(g, (w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale))
-        darkest.append(float(np.percentile(crop, 2)) if crop.size else 255.0)
+        pixels = crop(g, (w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale))
+        darkest.append(float(np.percentile(pixels, 2)) if pixels.size else 255.0)
+    return (float(np.median(darkest)) if darkest else 0.0), darkest
+
+
+def faint_limit(level: float) -> float:
+    """Ink lighter than this is not print (FAINT_INK_SHARE of the way from print to white)."""
+    return level + FAINT_INK_SHARE * (255 - level)
+
+
+def drop_seal_residue(words: list[Word], cleaned: np.ndarray, scale: float) -> list[Word]:
+    """Words read from the faint remains of a painted-out red seal."""
+    level, darkest = print_level(words, grey(cleaned), scale)
     if not darkest:
         return words
-    print_level = float(np.median(darkest))
-    limit = print_level + FAINT_INK_SHARE * (255 - print_level)
+    limit = faint_limit(level)
     return [w for w, d in zip(words, darkest) if d <= limit or w.text == "-"]
 
 
-def doubt_unread_ink(grids, ink: np.ndarray, rects: list[Rect], scale: float) -> None:
-    """Ink in a cell that no text box covered (a comma at a line's end, a character the
-    detector passed over) means the cell's text may be incomplete: its words lose their
-    certainty, so the form goes to review instead of carrying a silently shortened text."""
+def doubt_unread_ink(grids, ink: np.ndarray, rects: list[Rect], scale: float, g: np.ndarray | None = None,
+                     level: float | None = None) -> list[tuple[object, list[Rect]]]:
+    """Cells holding ink that no text box covered (a comma at a line's end, a character the
+    detector passed over), with that ink's boxes (pixels): their text may be incomplete.
+    With the grey page `g` and its print `level`, ink much lighter than print (a grey
+    stamp's strokes, bleed-through) does not count: it is not print that went unread."""
     import cv2
 
     covered = np.zeros_like(ink)
     for x0, y0, x1, y1 in rects:
         covered[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0) - 2):int(x1) + 3] = 255
+    limit = faint_limit(level) if g is not None and level is not None else None
+    doubted = []
     for grid in grids:
         for cell in grid.cells:
             if not cell.words or all(w.text == "-" for w in cell.words):
                 continue
-            inside, _, _ = _cell_ink(ink, cell, scale)
+            inside, ox, oy = _cell_ink(ink, cell, scale)
             cov, _, _ = _cell_ink(covered, cell, scale)
             loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
-            n, _, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
-            if any(st[4] >= UNREAD_INK_MIN_AREA and st[3] >= 3 for st in stats[1:n]):
-                cell.words = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
+            blobs = [i for i in range(1, n) if stats[i, 4] >= UNREAD_INK_MIN_AREA and stats[i, 3] >= 3]
+            if blobs and limit is not None:
+                shade = g[oy:oy + inside.shape[0], ox:ox + inside.shape[1]]
+                blobs = [i for i in blobs if float(np.percentile(shade[labels == i], 10)) <= limit]
+            if blobs:
+                doubted.append((cell, [(ox + stats[i, 0], oy + stats[i, 1], ox + stats[i, 0] + stats[i, 2],
+                                        oy + stats[i, 1] + stats[i, 3]) for i in blobs]))
+    return doubted
+
+
+def settle_unread_ink(engine: Engine, unread, pixels: np.ndarray, scale: float, second: bool = True) -> None:
+    """The lines of a cell that hold unread ink are read again, the cell's whole width, by
+    both recognisers: where they agree, their reading replaces the line's words; elsewhere
+    the cell's words lose their certainty, so the form goes to review instead of carrying a
+    silently shortened text."""
+    for cell, blobs in unread:
+        reread = read_lines_again(engine, cell, blobs, pixels, scale) if second else None
+        if reread is not None:
+            cell.words = reread
+        else:
+            cell.words = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
 
 
 def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: float) -> list[Word]:
@@ -229,11 +263,11 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
     ink = ink_mask(grey(pixels))
     to_read, dashes = [], []
     for r in rects:
-        box_ink = _crop(ink, r)
+        box_ink = crop(ink, r)
         if not box_ink.any():
             continue
         (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
-    words = to_words(to_read, engine.recognize([_crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
+    words = to_words(to_read, engine.recognize([crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
     words += to_words(dashes, [("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
     return words
 
@@ -254,11 +288,13 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     em_px = float(np.median([b[3] - b[1] for b in boxes])) * FONT_SHARE_OF_BOX if boxes else 12.0 / scale
 
     seals = find_seals(g)
-    segments, rules = pixel_segments(g, scale, em_px, seals=seals)
+    segments, rules = pixel_segments(g, scale, em_px, seals=seals, text_boxes=boxes)
     if seals:  # a seal scanned in grey: paint out what is as light as its ring, then read again
         pixels = remove_grey_seals(pixels, seals, text_ink_level(g, boxes, seals))
         boxes = _boxes(engine, pixels)
-    text_pixels = pixels.copy()
+    text_pixels = despeckle(pixels, em_px)
+    if text_pixels is pixels:
+        text_pixels = pixels.copy()
     hlines, vlines = snap_segments(segments, settings.grid)
     grids = find_grids(number, hlines, vlines, settings.grid)
 
@@ -270,8 +306,8 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
         m = 2 * RULE_FRINGE_PX
         in_tables[max(0, y0 - m):y1 + m + 1, max(0, x0 - m):x1 + m + 1] = 1
     text_pixels[_dilate(rules * in_tables, RULE_FRINGE_PX) > 0] = 255
-    rects = [part for box in boxes for part in split_at_rules(box, scale, grids, vlines)]
-    words = read_boxes(engine, text_pixels, rects, scale)
+    rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, grids, vlines)]
+    words = drop_doubled_marks(read_boxes(engine, text_pixels, rects, scale))
     if pixels_had_red:
         words = drop_seal_residue(words, text_pixels, scale)
 
@@ -279,11 +315,17 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     ink = ink_mask(grey(text_pixels))
     settle_dashes(grids, ink, scale)
     settle_lone_glyphs(grids, ink, scale)
+    if settings.ocr.second_reading:
+        read_doubts_again(engine, grids, text_pixels, scale)
+    # After the second reading: a text both recognisers agree on whose leading operator its
+    # ink shape confirms is settled, operator included.
     settle_leading_operators(grids, ink, scale)
     # Only boxes that gave text cover ink: one whose reading was dropped (too unsure, or
     # empty) leaves its ink unread, and the cell in doubt.
     read = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in words]
-    doubt_unread_ink(grids, ink, read, scale)
+    g_text = grey(text_pixels)
+    unread = doubt_unread_ink(grids, ink, read, scale, g_text, print_level(words, g_text, scale)[0])
+    settle_unread_ink(engine, unread, text_pixels, scale, second=settings.ocr.second_reading)
     words = [word for grid in grids for cell in grid.cells for word in cell.words] + outside
     page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments,
                 turns=image.turns, skew=image.skew, dpi=image.dpi)

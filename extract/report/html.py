@@ -164,6 +164,12 @@ def _overview(tables: dict[str, pl.DataFrame], findings: pl.DataFrame) -> str:
     if failed.height:
         rows = [f"<tr><td>{esc(r['path'])}</td><td>{esc(r['error'])}</td></tr>" for r in failed.to_dicts()]
         out.append('<h3 id="failures">未能读取的文件 Failed documents</h3>' + _table(["文件", "原因"], rows))
+    if "needs_review" in docs.columns:
+        to_check = docs.filter(pl.col("needs_review").fill_null(False)).sort("path")
+        if to_check.height:
+            rows = [f"<tr><td>{esc(r['path'])}</td><td>{esc(r['error'])}</td></tr>" for r in to_check.to_dicts()]
+            out.append('<h3 id="documents-to-check">需人工查看的文件 Documents to check by eye</h3>'
+                       + _table(["文件", "原因"], rows))
     if findings.height:
         rows = [f'<tr><td><code>{esc(r["check"])}</code></td><td class="sev-{esc(r["severity"])}">{esc(r["severity"])}</td>'
                 f'<td>{esc(r["source"])}</td><td class="n">{r["findings"]}</td><td class="n">{r["forms"]}</td></tr>'

@@ -38,6 +38,14 @@ class Column:
     x1: float
 
 
+class _Span:
+    """Part of a header cell, as wide as the columns one of its glued labels heads."""
+
+    def __init__(self, cell, x0: float, x1: float) -> None:
+        self.cell, self.x0, self.x1 = cell, x0, x1
+        self.text = ""  # the label is known; no text of its own to note
+
+
 def _map_cell(cell: Cell, columns: list[Column]) -> str | None:
     best, best_overlap = None, 0.0
     for col in columns:
@@ -99,6 +107,7 @@ class _Walker:
         return self.form
 
     def _row(self, table: LogicalTable, r: int) -> None:
+        self._below = table.rows[r + 1] if r + 1 < len(table.rows) else []
         cells = table.rows[r]
         starting = table.starting(r)
         texts = [c.text for c in starting]
@@ -122,6 +131,12 @@ class _Walker:
             return
         if "goals" in blocks:
             self._goals_header(blocks["goals"], starting, page)
+            return
+        if self.state != "goals" and self._goals_heading_row(starting):
+            # 预期目标 | 实际完成情况 open the goals block even where its label went unread (a
+            # seal over 年度总体目标): its rows are not 项目资金 lines.
+            label = next((c for c in starting if c.text and self.lex.match("goals_columns", c.text) is None), None)
+            self._goals_header(label, starting, page)
             return
         if "total" in blocks:
             self._total_row(blocks["total"], starting, page)
@@ -161,7 +176,7 @@ class _Walker:
 
     def _columns(self, table: str, cells: list[Cell], note_unknown: bool = True) -> list[Column]:
         """Header cells → columns; a short text no spelling knows is an unmapped label."""
-        keys = [self.lex.match(table, cell.text) for cell in cells]
+        cells, keys = self._unglued(table, cells)
         taken = set(keys)
         for i, cell in enumerate(cells):
             if keys[i] is None and len(compact(cell.text)) <= _MAX_LABEL_LENGTH:
@@ -178,6 +193,35 @@ class _Walker:
             elif note_unknown and 0 < len(label) <= _MAX_LABEL_LENGTH and label not in self.lex.ignored:
                 self.form.unmapped_labels.append(label)
         return columns
+
+    def _unglued(self, table: str, cells: list[Cell]) -> tuple[list[Cell], list[str | None]]:
+        """The header cells with their keys; a cell whose text is two labels glued together
+        (a lost rule between them: "得分偏差原因分析及改进措施") is cut in two where a cell of
+        the row below starts inside it."""
+        out_cells: list[Cell] = []
+        keys: list[str | None] = []
+        for cell in cells:
+            key = self.lex.match(table, cell.text)
+            if key is None and (halves := self._glued_halves(table, cell)):
+                for half, k in halves:
+                    out_cells.append(half)
+                    keys.append(k)
+                continue
+            out_cells.append(cell)
+            keys.append(key)
+        return out_cells, keys
+
+    def _glued_halves(self, table: str, cell: Cell) -> list[tuple[Cell, str]] | None:
+        text = compact(cell.text)
+        inside = sorted({c.x0 for c in getattr(self, "_below", []) if cell.x0 + 2 < c.x0 < cell.x1 - 2})
+        if len(inside) != 1 or len(text) > 2 * _MAX_LABEL_LENGTH:
+            return None
+        for i in range(2, len(text) - 1):
+            left, right = self.lex.match(table, text[:i], strict=True), self.lex.match(table, text[i:], strict=True)
+            if left and right and left != right:
+                cut = inside[0]
+                return [(_Span(cell, cell.x0, cut), left), (_Span(cell, cut, cell.x1), right)]
+        return None
 
     def _funds_line(self, starting: list[Cell], page: int) -> None:
         if not self.funds_columns:
@@ -198,10 +242,14 @@ class _Walker:
         self.form.fund_lines.append(RawFundLine(label, values))
 
     # -- goals ------------------------------------------------------------------------------
-    def _goals_header(self, label: Cell, starting: list[Cell], page: int) -> None:
+    def _goals_heading_row(self, starting: list[Cell]) -> bool:
+        keys = {self.lex.match("goals_columns", c.text, strict=True) for c in starting if c.text}
+        return {"planned", "actual"} <= keys
+
+    def _goals_header(self, label: Cell | None, starting: list[Cell], page: int) -> None:
         self.state = "goals"
         self.goal_blocks += 1
-        if m := _DECLARED_POINTS.search(compact(label.text)):
+        if label is not None and (m := _DECLARED_POINTS.search(compact(label.text))):
             self.goal_weights[self.goal_blocks] = float(m.group(1))
         others = [c for c in starting if c is not label]
         # Headings (预期目标 | 实际完成情况) or the goal's text itself: known once one maps.

@@ -27,6 +27,7 @@ _OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
 _LEVEL1_WEIGHT = re.compile(r"^(.+?)\((\d+(?:\.\d+)?)分\)$")
 # What a split target's 指标性质 column says of a qualitative row.
 _QUALITATIVE_MARKS = frozenset({"定性", "定性指标"})
+_DIGIT = re.compile(r"\d")
 _FUND_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
 
 
@@ -115,6 +116,15 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
     elif seg.fund_lines:
         rd.reasons.append("年度资金总额 line not found")
     form.indicators = [_indicator(i, raw, rd) for i, raw in enumerate(seg.indicators)]
+    if method == "ocr":
+        # A named row with nothing else read: a rule misread across a row (its name split in
+        # two), or values lost under a seal — either way the rows cannot be trusted as read.
+        for ind in form.indicators:
+            if ind.level3 and not ind.target and not ind.actual and ind.weight is None and ind.score is None:
+                rd.reasons.append(f"indicator {ind.indicator_index}: a row with no values read ({ind.level3!r})")
+            # A number beside a quantitative target that is no measure ("S93.00(百分比)").
+            if ind.target_value is not None and ind.actual_value is None and _DIGIT.search(ind.actual):
+                rd.reasons.append(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})")
     rd.reasons.extend(seg.problems)
     if seg.unmapped_labels:
         rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))

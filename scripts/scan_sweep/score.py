@@ -203,6 +203,9 @@ def score_variation(made: Made, forms: dict[tuple[str, int], Form], documents: p
     doc = documents.filter(pl.col("path") == path)
     status = doc["status"][0] if doc.height else None
     error = doc["error"][0] if doc.height else "not in documents.parquet"
+    # A document with no form read whose pages look like one is sent to people: its missing
+    # forms are flagged, not silent.
+    doc_flagged = bool(doc.height and "needs_review" in doc.columns and doc["needs_review"][0])
     out = VariationScore(v.name, path, len(v.pages), status, error)
     tags = {p.page: page_tags(v.scan, p) for p in v.pages}
     covers = {p.page: tuple(w for s in p.seals for w in s.covers) for p in v.pages}
@@ -226,7 +229,7 @@ def score_variation(made: Made, forms: dict[tuple[str, int], Form], documents: p
                 pages = range(want["page_start"], want["page_end"] + 1)
                 page_set = tuple(dict.fromkeys(t for p in pages for t in tags.get(p, ())))
                 out.wrong.append(Wrong(v.name, check.where, "missing form", want["page_start"], page_set,
-                                       check.got, check.want, False))
+                                       check.got, check.want, doc_flagged))
                 continue
             group, page, row, key = _locate(check, want)
             page_set = tags.get(page, ())
