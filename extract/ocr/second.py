@@ -1,10 +1,12 @@
 """A second reading of what the first reading is unsure of.
 
-PP-OCRv4 reads every text box; where it is unsure (a word scored below SECOND_READ_BELOW)
-PP-OCRv5, a recogniser trained apart on other data, reads the same crop. Two independent
-readings that agree are trusted: the word keeps its text and takes AGREED_CONFIDENCE. Where
-they differ nothing changes — the first reading stays, as unsure as it was, and the form
-goes to review naming it. Measured on the degradation sweep (scripts/bench.py --scan-sweep).
+PP-OCRv4 reads every text box; where it is unsure (a word scored below SECOND_READ_BELOW, or
+a reading print does not make: extract/ocr/convert.py) PP-OCRv6 small, a recogniser trained
+apart on other data (engine.SecondReader), reads the same crop. Two independent readings that
+agree are trusted: the word keeps its text and takes AGREED_CONFIDENCE. Where they differ
+nothing changes — the first reading stays, as unsure as it was, and the form goes to review
+naming it. PP-OCRv5 mobile was measured first and dropped: it silently loses characters of
+long lines at scores of 0.999. Measured on the degradation sweep (scripts/bench.py --scan-sweep).
 """
 
 from __future__ import annotations

@@ -1,0 +1,52 @@
+"""A header label glued to its neighbour by a rule the table lost ("得分偏差原因分析及改进措施"
+in one cell) heads both columns: the cell is cut where the row below starts a cell inside it,
+so the scores are scores and the notes notes."""
+
+from __future__ import annotations
+
+from extract.document import process_document
+from extract.pages.mupdf import pymupdf
+
+COLS = [40, 90, 150, 250, 320, 390, 430, 470, 560]  # x of the column rules
+ROW_H = 24
+
+
+def _row(page, y, cells, rules=True):
+    """cells: (text, first column, span); a vertical rule left of every cell and at the end."""
+    for text, c, span in cells:
+        x0, x1 = COLS[c], COLS[c + span]
+        page.insert_textbox(pymupdf.Rect(x0 + 2, y + 5, x1 - 2, y + ROW_H), text, fontname="china-s", fontsize=7)
+        page.draw_line((x0, y), (x0, y + ROW_H), width=0.6)
+        page.draw_line((x1, y), (x1, y + ROW_H), width=0.6)
+    page.draw_line((COLS[0], y), (COLS[-1], y), width=0.6)
+    page.draw_line((COLS[0], y + ROW_H), (COLS[-1], y + ROW_H), width=0.6)
+
+
+def test_a_glued_header_label_heads_both_its_columns(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
+    rows = [
+        [("项目名称", 0, 2), ("示例项目", 2, 6)],
+        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
+         ("执行率", 6, 1), ("得分", 7, 1)],
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00%", 6, 1),
+         ("9.00", 7, 1)],
+        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
+         ("分值", 5, 1), ("得分偏差原因分析及改进措施", 6, 2)],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("40", 5, 1), ("36", 6, 1), ("报名不足", 7, 1)],
+        [("效益指标", 0, 1), ("社会效益指标", 1, 1), ("满意度", 2, 1), ("≥90%", 3, 1), ("95%", 4, 1),
+         ("50", 5, 1), ("50", 6, 1), ("宣传到位", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
+    ]
+    for r, cells in enumerate(rows):
+        _row(page, 90 + r * ROW_H, cells)
+    path = tmp_path / "glued.pdf"
+    doc.save(path)
+    res = process_document(path, "glued.pdf")
+    assert res.status == "ok", res.error
+    form = res.forms[0]
+    assert [(i.weight, i.score, i.deviation_note) for i in form.indicators] == [(40.0, 36.0, "报名不足"), (50.0, 50.0, "宣传到位")]
+    assert "得分偏差原因分析及改进措施" not in form.unmapped_labels
