@@ -72,14 +72,15 @@ def test_speck_marks_at_a_reading_s_edges_are_dropped_and_the_reading_doubted():
     assert {t: without_specks(t) for t in cases} == cases
     words = to_words([(0, 0, 50, 10), (60, 0, 70, 10), (80, 0, 120, 10), (130, 0, 160, 10)],
                      [("1430.50.", 0.99), ("·", 0.95), ("10.00", 0.99), ("3.450人次", 0.99)], 1.0, 0.3)
-    assert [(w.text, w.confidence) for w in words] == [("1430.50", SPECK_DOUBT), ("10.00", 0.99), ("3.450人次", SPECK_DOUBT)]
+    assert [(w.text, w.confidence) for w in words] == [("1430.50", SPECK_DOUBT), ("·", 0.95), ("10.00", 0.99),
+                                                       ("3.450人次", SPECK_DOUBT)]
 
 
 def test_a_line_end_boxed_twice_is_read_once():
     from extract.ocr.convert import drop_doubled_marks, untangle
 
     # the detector boxes "…规定，" and, overlapping it, "，工"; a box inside another goes
-    assert untangle([(10, 0, 200, 20), (190, 1, 230, 21), (300, 0, 400, 20), (320, 2, 350, 18)]) == [
-        (10, 0, 200, 20), (200, 1, 230, 21), (300, 0, 400, 20)]
+    assert untangle([(300, 0, 400, 20), (10, 0, 200, 20), (190, 1, 230, 21), (320, 2, 350, 18)]) == [
+        (300, 0, 400, 20), (10, 0, 200, 20), (200, 1, 230, 21)]  # in the order given
     words = to_words([(10, 0, 200, 20), (200, 1, 230, 21)], [("管理规定，", 0.99), ("，工", 0.98)], 1.0, 0.3)
     assert [w.text for w in drop_doubled_marks(words)] == ["管理规定，", "工"]

@@ -47,14 +47,22 @@ def test_the_second_recogniser_reads_a_long_chinese_line():
     assert read.replace("，", ",") == text.replace("，", ",") and score > 0.9
 
 
-def test_agreeing_readings_settle_a_doubt_and_a_misreading_stays_in_doubt():
+def test_agreeing_readings_settle_a_doubt_and_a_misreading_is_outvoted():
     image = _line("江城市教育装备与后勤服务中心")
     right = _cell_with("江城市教育装备与后勤服务中心", image, 0.7)
     wrong = _cell_with("江城市教育装备与后勤服务申心", image, 0.7)
     settled = read_doubts_again(get_engine(), [_Grid([right, wrong])], image, SCALE)
-    assert settled == 1
-    assert right.words[0].confidence == AGREED_CONFIDENCE
-    assert wrong.words[0].confidence == 0.7
+    assert settled == 2
+    assert (right.words[0].text, right.words[0].confidence) == ("江城市教育装备与后勤服务中心", AGREED_CONFIDENCE)
+    # the second recogniser and the first, reading the crop enlarged, agree against the first reading
+    assert (wrong.words[0].text, wrong.words[0].confidence) == ("江城市教育装备与后勤服务中心", AGREED_CONFIDENCE)
+
+
+def test_what_print_does_not_make_stays_in_doubt_however_the_readers_agree():
+    image = _line("4,消除校舍安全隐患")
+    cell = _cell_with("4,消除校舍安全隐患", image, 0.8)
+    assert read_doubts_again(get_engine(), [_Grid([cell])], image, SCALE) == 0
+    assert cell.words[0].confidence == 0.8
 
 
 def test_a_line_with_unread_ink_is_read_again_whole():

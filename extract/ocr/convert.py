@@ -46,18 +46,29 @@ def _vertical_rules_through(grid: Grid, x0: float, x1: float, y: float, vlines) 
 def untangle(rects: Sequence[Rect]) -> list[Rect]:
     """Text boxes with the overlap of two boxes on one line given to the first: the detector
     now and then boxes a line's end twice ("…管理规定，" and "，工"), and each box read alone
-    would print the overlap twice. A box lying wholly inside another on its line is dropped."""
+    would print the overlap twice. A box lying wholly inside another on its line is dropped;
+    one the overlap would leave too narrow to read (a lone "≥" whose padding reaches into its
+    neighbour's box) is kept whole."""
     out: list[Rect] = []
-    for r in sorted(rects, key=lambda r: (r[0], r[1])):
+    kept: dict[int, Rect] = {}  # input index → the box kept for it (the input's order is kept:
+    # the recogniser packs neighbouring short crops, and its readings depend on the packing)
+    for k in sorted(range(len(rects)), key=lambda k: (rects[k][0], rects[k][1])):
+        r = rects[k]
         x0, y0, x1, y1 = r
-        for i, (a0, b0, a1, b1) in enumerate(out):
-            overlap_h = min(y1, b1) - max(y0, b0)
-            if overlap_h < 0.6 * min(y1 - y0, b1 - b0) or not (a0 <= x0 < a1 - 2):
+        h = y1 - y0
+        inside = False
+        for a0, b0, a1, b1 in out:
+            if min(y1, b1) - max(y0, b0) < 0.6 * min(h, b1 - b0) or not (a0 <= x0 < a1 - 2):
                 continue
-            x0 = a1
-        if x1 - x0 > 0.3 * (y1 - y0):
-            out.append((x0, y0, x1, y1))
-    return out
+            inside = inside or x1 <= a1
+            x0 = max(x0, a1)
+        if x1 - x0 >= 0.5 * h:
+            kept[k] = (x0, y0, x1, y1)
+        elif not inside:
+            kept[k] = r
+        if k in kept:
+            out.append(kept[k])
+    return [kept[k] for k in sorted(kept)]
 
 
 _PUNCTUATION = frozenset("，,。、；;：:．.")
@@ -107,20 +118,35 @@ _ENDS_PRINT = re.compile(r"[\u3400-\u9fff0-9%‰)]")  # what a speck may follow 
 # Confidence left to a reading whose edges were cleaned: a doubt until a second reading agrees.
 SPECK_DOUBT = 0.8
 # Readings print does not make, whatever the recogniser's score: "°" after a Chinese
-# character (a 。 half lost), a list number with a comma or without its stop ("4,消除",
-# "3投诉" — or a count that starts a line: "2个标段", which the second reading clears), a
-# colon between Chinese characters (a ； misread), a doubled stop (a speck beside a comma),
-# a number with three decimals ("3.450人次": a thousands comma read as a point), a letter
-# or a lone digit stuck before a number ("S93.00", "2 1.00(场)": a seal's stroke, a ≥).
-# Each is a doubt the second reading settles or leaves for review.
-_UNLIKELY = re.compile(r"(?<![0-9])°|^\d[,，]?(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[:：](?=[\u3400-\u9fff])"
-                       r"|[,，]{2}|。。|(?<![\d.])\d{1,3}\.\d{3}(?!\d)|^[A-Za-z](?=\d)|^\d (?=\d)")
+# character (a 。 half lost), a list number with a comma ("4,消除"), a doubled stop (a speck
+# beside a comma), a letter or a lone digit stuck before a number ("S93.00", "2 1.00(场)": a
+# seal's stroke, a ≥). A doubt two agreeing readings do not settle (their errors are alike
+# here), only a reading without it.
+_NOT_PRINT = re.compile(r"(?<![0-9])°|^\d[,，](?=[\u3400-\u9fff]|$)|[,，]{2}|。。|^[A-Za-z](?=\d)|^\d (?=\d)")
+# Readings print seldom makes: a list number without its stop ("3投诉" — or a count that
+# starts a line: "2个标段"), a colon between Chinese characters (a ； misread), a number with
+# three decimals ("3.450人次": a thousands comma read as a point). A doubt the second reading
+# settles when it agrees.
+_UNLIKELY = re.compile(r"^\d(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[:：](?=[\u3400-\u9fff])"
+                       r"|(?<![\d.])\d{1,3}\.\d{3}(?!\d)")
+
+
+def not_print(text: str) -> bool:
+    """Whether a reading shows what print does not make (see _NOT_PRINT)."""
+    return bool(_NOT_PRINT.search(text))
+
+
 # A radical that looks like the enumeration comma and is never printed as itself in prose.
 _LOOKALIKES = str.maketrans({"丶": "、"})
 
 
 def _nfkc(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
+
+
+def is_speck_reading(text: str) -> bool:
+    """A reading made only of the marks a speck is read as (":" beside "社会效益指标")."""
+    return bool(text) and all(_nfkc(ch) in _SPECK_MARKS for ch in text)
 
 
 def without_specks(text: str) -> str:
@@ -147,10 +173,8 @@ def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], sca
             continue
         if _PER_MILLE_MISREAD.search(text):
             score = min(score, PER_MILLE_DOUBT)
-        if all(_nfkc(ch) in _SPECK_MARKS for ch in text):
-            continue  # a speck read on its own: its ink stays unread, and its cell in doubt
         cleaned = without_specks(text)
-        if cleaned != text or _UNLIKELY.search(cleaned):
+        if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
             text, score = cleaned, min(score, SPECK_DOUBT)
         h = (y1 - y0) * scale
         words.append(Word(

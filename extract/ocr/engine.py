@@ -170,8 +170,9 @@ class SecondReader:
             return "", 0.0
         width = max(self.HEIGHT // 3, int(round(self.HEIGHT * w / h)))
         x = cv2.resize(crop, (width, self.HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-        x = (x / 127.5 - 1.0).transpose(2, 0, 1)[None]
-        probs = self.session.run(None, {self.input: x})[0][0]
+        return self._decode(self.session.run(None, {self.input: (x / 127.5 - 1.0).transpose(2, 0, 1)[None]})[0][0])
+
+    def _decode(self, probs: np.ndarray) -> tuple[str, float]:
         best, score = probs.argmax(axis=1), probs.max(axis=1)
         text, kept, prev = [], [], 0
         for i, p in zip(best, score):

@@ -12,9 +12,9 @@ from extract.grid.cells import find_grids
 from extract.grid.lines import snap_segments
 from extract.grid.pixels import ink_mask, pixel_segments
 from extract.grid.text import assign_words, free_lines
-from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, crop, quad_to_rect, split_at_rules, to_words, untangle, drop_doubled_marks
+from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, crop, quad_to_rect, split_at_rules, to_words, untangle, drop_doubled_marks, is_speck_reading
 from extract.ocr.engine import Engine, get_engine
-from extract.ocr.second import read_doubts_again, read_lines_again
+from extract.ocr.second import doubt_lost_list_stops, read_doubts_again, read_lines_again
 from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_shape, percent_shape
 from extract.pages.images import (
     MIN_SKEW_DEGREES, PageImage, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
@@ -320,12 +320,20 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     # After the second reading: a text both recognisers agree on whose leading operator its
     # ink shape confirms is settled, operator included.
     settle_leading_operators(grids, ink, scale)
-    # Only boxes that gave text cover ink: one whose reading was dropped (too unsure, or
-    # empty) leaves its ink unread, and the cell in doubt.
-    read = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in words]
+    # A speck read on its own beside a cell's text (after the lone glyphs took what were
+    # operators) is dropped.
+    for grid in grids:
+        for cell in grid.cells:
+            if len(cell.words) > 1 and any(not is_speck_reading(w.text) for w in cell.words):
+                cell.words = [w for w in cell.words if not is_speck_reading(w.text)]
+    # Only boxes that gave text cover ink: one whose reading was dropped (too unsure, a speck,
+    # or empty) leaves its ink unread, and the cell in doubt.
+    kept = [w for grid in grids for cell in grid.cells for w in cell.words] + outside
+    read = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in kept]
     g_text = grey(text_pixels)
     unread = doubt_unread_ink(grids, ink, read, scale, g_text, print_level(words, g_text, scale)[0])
     settle_unread_ink(engine, unread, text_pixels, scale, second=settings.ocr.second_reading)
+    doubt_lost_list_stops(grids)
     words = [word for grid in grids for cell in grid.cells for word in cell.words] + outside
     page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments,
                 turns=image.turns, skew=image.skew, dpi=image.dpi)

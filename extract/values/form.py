@@ -123,7 +123,9 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
             if ind.level3 and not ind.target and not ind.actual and ind.weight is None and ind.score is None:
                 rd.reasons.append(f"indicator {ind.indicator_index}: a row with no values read ({ind.level3!r})")
             # A number beside a quantitative target that is no measure ("S93.00(百分比)").
-            if ind.target_value is not None and ind.actual_value is None and _DIGIT.search(ind.actual):
+            # ...or the target's unit alone ("次" beside "=0次": the number went unread).
+            if ind.target_value is not None and ind.actual_value is None and (
+                    _DIGIT.search(ind.actual) or (ind.actual and ind.actual == ind.target_unit)):
                 rd.reasons.append(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})")
     rd.reasons.extend(seg.problems)
     if seg.unmapped_labels:
