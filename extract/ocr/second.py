@@ -26,8 +26,9 @@ SECOND_READ_BELOW = 0.85
 # Words holding a digit are read again below this: a number's or a target's meaning turns on
 # one glyph (≥ read as "2" at 0.9: "290%"). Reading every such word (1.01) measured 26.5% of a
 # degraded scan's ingest, over the 15% budget; this bound keeps the cost near that of the
-# unsure words alone (scripts/bench.py --scan-command DIR --second-reading both).
-NUMBER_READ_BELOW = 0.95
+# unsure words alone (8.9%) but lets a sure misread ("290%") through the sampled sweep test: kept
+# at 1.01 until a cheaper check catches those (scripts/bench.py --scan-command DIR --second-reading both).
+NUMBER_READ_BELOW = 1.01
 # A first reading the second contradicts surely, and a third does not settle, is a doubt
 # however sure the first recogniser was: below the review threshold.
 DISPUTED_CONFIDENCE = 0.8
