@@ -312,7 +312,8 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
         words = drop_seal_residue(words, text_pixels, scale)
 
     outside = assign_words(grids, words, settings.text)
-    ink = ink_mask(grey(text_pixels))
+    g_text = grey(text_pixels)
+    ink = ink_mask(g_text)
     settle_dashes(grids, ink, scale)
     settle_lone_glyphs(grids, ink, scale)
     if settings.ocr.second_reading:
@@ -330,7 +331,6 @@ def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
     # or empty) leaves its ink unread, and the cell in doubt.
     kept = [w for grid in grids for cell in grid.cells for w in cell.words] + outside
     read = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in kept]
-    g_text = grey(text_pixels)
     unread = doubt_unread_ink(grids, ink, read, scale, g_text, print_level(words, g_text, scale)[0])
     settle_unread_ink(engine, unread, text_pixels, scale, second=settings.ocr.second_reading)
     doubt_lost_list_stops(grids)
