@@ -18,6 +18,7 @@ import polars as pl
 
 from extract.audit import Rules, audit_directory
 from extract.dataset import to_frames
+from extract.dataset.frames import ordered_by_path
 from extract.dataset.store import append_part, compact, next_part_number, read_for_append, write_dataset
 from extract.executor import Executor, ExecutorConfig, Job, LocalExecutor
 from extract.inputs import find_inputs
@@ -126,7 +127,7 @@ def ingest(
         if progress:
             progress.advance(res, summary)
         store.add(res)
-    for res in _copies(copies, first_path, store.new, docs):
+    for res in _copies(copies, first_path, store.read, docs):
         store.add(res)
     summary.skipped += len(copies)
     store.save(final=True)
@@ -151,9 +152,9 @@ def _local_executor(config: IngestConfig, jobs: int) -> LocalExecutor:
                                                   in_process_bytes=IN_PROCESS_BYTES), here=here)
 
 
-def _copies(copies, first_path, new: list[DocumentResult], docs: pl.DataFrame) -> list[DocumentResult]:
+def _copies(copies, first_path, read: dict[str, tuple], docs: pl.DataFrame) -> list[DocumentResult]:
     """documents rows for byte-identical copies, pointing at the first path read."""
-    originals = {r.doc_id: (r.pages, r.status, r.error, r.method, len(r.forms)) for r in new}
+    originals = dict(read)
     for row in docs.iter_rows(named=True):
         originals.setdefault(row["doc_id"], (row["pages"], row["status"], row["error"], row["method"], row["forms"]))
     rows = []
@@ -165,9 +166,10 @@ def _copies(copies, first_path, new: list[DocumentResult], docs: pl.DataFrame) -
 
 
 class _Checkpoints:
-    """The dataset as the run goes: what was there, plus this run's results, each converted
-    to rows once. A checkpoint appends the rows new since the last one as a part of each
-    table (its cost is the new rows, not the dataset). A checkpoint is due after `every` new
+    """The dataset as the run goes: what was there, plus this run's rows. Results are turned
+    into rows at each checkpoint and then let go, so memory holds the columns, not the
+    records. A checkpoint appends the rows new since the last one as a part of each table
+    (its cost is the new rows, not the dataset). A checkpoint is due after `every` new
     results, or at the first result `seconds` after the last one. The last save compacts the
     parts into the flat files, this run's rows ordered by path, so a dataset does not depend
     on which worker was first."""
@@ -177,37 +179,38 @@ class _Checkpoints:
         self.existing = existing
         self.every = max(1, every)
         self.seconds = seconds
-        self.new: list[DocumentResult] = []
+        self.pending: list[DocumentResult] = []
         self.chunks: dict[str, list[pl.DataFrame]] = {name: [] for name in existing}
-        self.converted = 0
+        # What a byte-identical copy's documents row repeats of the file first read.
+        self.read: dict[str, tuple] = {}
         self.number = next_part_number(out)  # this run's parts: from here on
         self.saved_at = time.monotonic()
-        self.saved: dict[str, list[pl.DataFrame]] = self.chunks
 
     def add(self, res: DocumentResult) -> None:
-        self.new.append(res)
-        if len(self.new) - self.converted >= self.every or time.monotonic() - self.saved_at >= self.seconds:
+        self.pending.append(res)
+        self.read.setdefault(res.doc_id, (res.pages, res.status, res.error, res.method, len(res.forms)))
+        if len(self.pending) >= self.every or time.monotonic() - self.saved_at >= self.seconds:
             self.save()
 
     def parts(self, name: str) -> list[pl.DataFrame]:
         """The table as last saved, in parts: what was there, and this run's rows."""
-        return [self.existing[name], *self.saved[name]]
+        return [self.existing[name], *self.chunks[name]]
 
     def save(self, final: bool = False) -> None:
-        if len(self.new) > self.converted:
-            frames = to_frames(self.new[self.converted:])
+        if self.pending:
+            frames = to_frames(self.pending)
             append_part(self.out, self.number, frames)
             self.number += 1
             for name, frame in frames.items():
                 self.chunks[name].append(frame)
-            self.converted = len(self.new)
+            self.pending = []
         if final:
             # Every row of this run is in a complete part by now; the flat files become what
             # was there plus this run's rows ordered by path, absorbing the parts (crash-safe:
             # extract/dataset/store.py).
-            fresh = to_frames(sorted(self.new, key=lambda r: r.path))
-            self.saved = {name: [frame] for name, frame in fresh.items()}
-            if self.new:
+            if self.chunks["documents"]:
+                fresh = ordered_by_path({name: pl.concat(chunks) for name, chunks in self.chunks.items()})
+                self.chunks = {name: [frame] for name, frame in fresh.items()}
                 write_dataset(self.out, {name: pl.concat([self.existing[name], fresh[name]], how="diagonal_relaxed")
                                          for name in self.existing})
             else:

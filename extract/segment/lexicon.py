@@ -133,11 +133,14 @@ class Lexicon:
 
     def is_title(self, text: str) -> bool:
         t = compact(text)
+        chars = set(t)
         for sp in self.titles:
             if sp in t:
                 return True
             # OCR under a seal misreads a character or two of the title (项目支出绩效 → 圆目支出圳效).
             allowed = max(1, len(sp) // 4)
+            if len(chars.intersection(sp)) < len(set(sp)) - allowed:
+                continue  # each substitution costs at most one of the title's characters
             if any(_substitutions(t[i : i + len(sp)], sp) <= allowed for i in range(len(t) - len(sp) + 1)):
                 return True
         return False
