@@ -13,7 +13,7 @@ from extract.errors import BadInput, CorruptDocument, NotADocument
 from extract.files import file_sha256
 from extract.grid import PageLayout, recover_layout
 from extract.pages import Page, open_pdf, read_pdf_page
-from extract.pages.images import page_image
+from extract.pages.reader import plain_text, with_characters
 from extract.pages.layer import MIN_UNMAPPED_IN_TEXT, LayerCheck, partial_layer, unmapped_in_text
 from extract.pages.mupdf import pymupdf  # PyMuPDF without its unused layout add-on
 from extract.records import DocumentResult, Form, PageFrame
@@ -84,14 +84,18 @@ def open_document(path: Path) -> pymupdf.Document:
 
 
 def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode: str,
-              layer: LayerCheck | None = None) -> bool:
+              layer: LayerCheck | None = None, text: str | None = None) -> bool:
     """Whether the text layer is missing or unusable (or OCR is forced). With `layer`, also
-    whether it lies (pages/layer.py: wrong characters, read back from a few cells' pixels)."""
+    whether it lies (pages/layer.py: wrong characters, read back from a few cells' pixels).
+    `text`: the page's plain text, for a record read without its characters."""
     if mode == "always":
         return True
     if mode == "never":
         return False
-    text = [w.text for w in record.words if not w.text.isspace()]
+    if text is None:
+        text = [w.text for w in record.words if not w.text.isspace()]
+    else:
+        text = [c for c in text if not c.isspace()]
     if len(text) < MIN_TEXT_CHARS:
         return bool(page.get_images()) or record.curves >= MIN_CURVES_FOR_DRAWN_TEXT
     broken = sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" for c in text)
@@ -121,20 +125,25 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         titles = load_lexicon().titles
         pages = iter(doc)
         page = next(pages, None)
-        record = read_pdf_page(page, settings.grid) if page is not None else None
+        # Rules first, for every page (the next page's too: see may_hold_form); characters only
+        # where a layout is recovered: a page that cannot hold a form is judged by its plain text.
+        record = read_pdf_page(page, settings.grid, characters=False) if page is not None else None
         previous_formlike = False
         while page is not None:
             following = next(pages, None)
-            upcoming = read_pdf_page(following, settings.grid) if following is not None else None
-            formlike = bool(record.segments) or title_like(record, titles)
-            if (settings.ocr.mode != "always" and record.words
+            upcoming = read_pdf_page(following, settings.grid, characters=False) if following is not None else None
+            text = None if record.segments else plain_text(page)
+            formlike = bool(record.segments) or title_like(text, titles)
+            if (settings.ocr.mode != "always" and text and not text.isspace()
                     and not may_hold_form(formlike, previous_formlike, upcoming)
-                    and not needs_ocr(record, page, None, settings.ocr.mode)):
+                    and not needs_ocr(record, page, None, settings.ocr.mode, text=text)):
                 skipped.append(record)  # no rules, so no grid: needs_ocr with its layout says the same
             else:
+                record = with_characters(record, page)
                 layout = recover_layout(record, settings) if record.words else None
                 if needs_ocr(record, page, layout, settings.ocr.mode, layer):
                     from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
+                    from extract.pages.images import page_image
 
                     layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
                     ocr_pages.append(record.number)
@@ -154,11 +163,10 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         doc.close()
 
 
-def title_like(record: Page, titles: tuple[str, ...]) -> bool:
-    """Whether a line of the page could be a form title (segment/lexicon.py `is_title`), judged
-    cheaply and never wrongly no: a title line matches a spelling with at most a quarter of its
-    characters substituted, so the page holds all but that many of the spelling's characters."""
-    text = "".join(w.text for w in record.words)
+def title_like(text: str, titles: tuple[str, ...]) -> bool:
+    """Whether a line of the page's text could be a form title (segment/lexicon.py `is_title`),
+    judged cheaply and never wrongly no: a title line matches a spelling with at most a quarter
+    of its characters substituted, so the page holds all but that many of its characters."""
     present = set(compact(text)) | set(text)
     for spelling in titles:
         need = set(spelling)

@@ -105,3 +105,22 @@ def test_a_reading_in_doubt_makes_the_finding_the_extraction_s(dataset):
     involved = [hit["form_id"], *hit["related_forms"]]
     assert set(again.filter(pl.col("form_id").is_in(involved))["source"]) == {"extraction"}
     assert set(again.filter(~pl.col("form_id").is_in(involved))["source"]) <= {"form"}
+
+
+def test_a_project_published_many_times_lists_a_bounded_number_of_others(dataset):
+    """One form printed 2,000 times in an archive: each of its findings names at most
+    MAX_RELATED others (listing all would be n², 2 GB there), and says how many there are."""
+    from extract.audit.consistency import MAX_RELATED
+
+    tables = read_dataset(dataset)
+    hit = audit_dataset(tables).filter(pl.col("check") == "consistency.duplicate_project").row(0, named=True)
+    copies = MAX_RELATED + 20
+    one = tables["forms"].filter(pl.col("form_id") == hit["form_id"])
+    many = pl.concat([one.with_columns(pl.lit(f"copy{i:03}:0").alias("form_id")) for i in range(copies)])
+    tables["forms"] = pl.concat([tables["forms"].filter(pl.col("form_id") != hit["form_id"]), many])
+    again = audit_dataset(tables).filter(pl.col("check") == "consistency.duplicate_project"
+                                         ).filter(pl.col("form_id").str.starts_with("copy"))
+    assert again.height == copies
+    for row in again.iter_rows(named=True):
+        assert len(row["related_forms"]) == MAX_RELATED and row["form_id"] not in row["related_forms"]
+        assert f"{copies + len(hit['related_forms'])}份" in row["message"]

@@ -30,3 +30,16 @@ def test_help_and_version_answer(args):
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
+
+
+def test_reading_a_text_pdf_loads_no_ocr_stack_nor_pymupdf_add_ons():
+    """The text path (a whole document read, its frames made) needs neither numpy nor the
+    add-ons PyMuPDF 2 would import (pymupdf4llm brings ONNX Runtime: ~0.3 s of start-up)."""
+    code = ("import sys; from pathlib import Path; from extract.document import process_document; "
+            "from extract.dataset import to_frames; "
+            "r = process_document(Path('fixtures/text/seed_hongqiao.pdf'), 'seed'); to_frames([r]); "
+            "assert r.forms; "
+            "print(' '.join(m for m in ('numpy', 'onnxruntime', 'pymupdf4llm', 'pymupdf.layout', 'cv2') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""

@@ -53,16 +53,29 @@ def _findings(hits: pl.DataFrame, check: str, severity: pl.Expr | str, subject: 
                        col("related_forms"))
 
 
+# A group's other forms listed in each of its findings, and project names in its message, at
+# most: a group of n forms has n findings, and listing all the others in each is n² (an archive
+# holding one form 2,000 times took 2 GB). The finding's count (`expected`, the message) is whole.
+MAX_RELATED = 50
+MAX_PROJECTS_NAMED = 10
+
+
 def _related(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
-    """Each row's `related_forms`: the other forms of its group, and the group's lowest confidence."""
+    """Each row's `related_forms`: the other forms of its group (the first MAX_RELATED by id),
+    and the group's lowest confidence."""
     others = frame.group_by(group).agg(
-        col("form_id").unique().sort().alias("group_forms"),
+        col("form_id").unique().sort().head(MAX_RELATED + 1).alias("group_forms"),
         col("confidence").min().alias("group_confidence"),
-        col("project_name").unique().sort().alias("group_projects"),
-    )
+        col("project_name").drop_nulls().unique().sort().alias("group_projects"),
+    ).with_columns(
+        pl.when(col("group_projects").list.len() > MAX_PROJECTS_NAMED)
+        .then(pl.format("{}等{}个项目", col("group_projects").list.head(MAX_PROJECTS_NAMED).list.join("、"),
+                        col("group_projects").list.len()))
+        .otherwise(col("group_projects").list.join("、")).alias("projects"),
+    ).drop("group_projects")
     return frame.join(others, on=group, how="inner").with_columns(
-        col("group_forms").list.set_difference(pl.concat_list(col("form_id"))).list.sort().alias("related_forms"),
-        col("group_projects").list.drop_nulls().list.join("、").alias("projects"),
+        col("group_forms").list.set_difference(pl.concat_list(col("form_id"))).list.sort().list.head(MAX_RELATED)
+        .alias("related_forms"),
     )
 
 

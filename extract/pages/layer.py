@@ -28,7 +28,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-import numpy as np
 import pymupdf
 
 from extract.grid import PageLayout
@@ -219,6 +218,8 @@ def agreement(layer: list[str], read: list[str]) -> float:
 def render(page: pymupdf.Page, box: pymupdf.Rect, dpi: float):
     """The pixels of a box of unrotated page coordinates (the text layer's), upright
     whatever the page's /Rotate: H×W×3 uint8, RGB."""
+    import numpy as np  # only pages read back from pixels need it: the text path loads no numpy
+
     pix = page.get_pixmap(clip=box * page.rotation_matrix, dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
     rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3)
     return np.ascontiguousarray(np.rot90(rgb, page.rotation // 90)) if page.rotation else rgb
@@ -234,6 +235,8 @@ def pixel_agreement(page: pymupdf.Page, samples: list[tuple[pymupdf.Rect, str]],
         engine = get_engine(settings.ocr.threads)
     except (ImportError, OcrUnavailable):
         return None  # without the OCR stack the layer is all there is
+    import numpy as np
+
     crops = [np.ascontiguousarray(render(page, box, settings.ocr.dpi)[:, :, ::-1]) for box, _ in samples]
     read = [text for text, _ in engine.recognize(crops)]
     return agreement([text for _, text in samples], read)

@@ -1,24 +1,30 @@
-"""PyMuPDF, imported without its layout-analysis add-on.
+"""PyMuPDF, imported without its add-ons.
 
-`import pymupdf` also imports `pymupdf.layout` when the pymupdf_layout package is installed
-(an ONNX layout model's code, and pymupdf4llm: ~0.25 s, a tenth of a small batch's whole
-command). Only `Page.get_layout` uses it, and nothing here does. The add-on is held off while
-PyMuPDF itself loads, then let go again: a later `import pymupdf.layout` works as usual.
+`import pymupdf` also imports `pymupdf.layout` and `pymupdf4llm` when the pymupdf_layout and
+pymupdf4llm packages are installed (PyMuPDF 2 depends on them): an ONNX layout model's code,
+ONNX Runtime and numpy, ~0.3 s of a small batch's whole command. Only `Page.get_layout` and
+`pymupdf.to_markdown` use them, and nothing here does. They are held off while PyMuPDF itself
+loads, then let go again: a later `import pymupdf.layout` or `import pymupdf4llm` works as usual.
 """
 
 from __future__ import annotations
 
 import sys
 
+_ADD_ONS = ("pymupdf.layout", "pymupdf4llm")
+
 
 def import_pymupdf():
-    if "pymupdf" not in sys.modules and "pymupdf.layout" not in sys.modules:
-        sys.modules["pymupdf.layout"] = None  # type: ignore[assignment]  # ImportError, which pymupdf expects
+    if "pymupdf" not in sys.modules:
+        held = [name for name in _ADD_ONS if name not in sys.modules]
+        for name in held:
+            sys.modules[name] = None  # type: ignore[assignment]  # ImportError, which pymupdf expects
         try:
             import pymupdf
         finally:
-            if sys.modules.get("pymupdf.layout", False) is None:
-                del sys.modules["pymupdf.layout"]
+            for name in held:
+                if sys.modules.get(name, False) is None:
+                    del sys.modules[name]
     import pymupdf
 
     return pymupdf

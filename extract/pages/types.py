@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, but never changed in place (dataclasses.replace makes a new one): a text page
+# makes a Word per character, and a frozen dataclass's __init__ costs five times as much.
+@dataclass(slots=True, unsafe_hash=True)
 class Word:
     """A piece of text with its box in page points: one PDF character, or one OCR text run."""
 
