@@ -56,9 +56,10 @@ def assign_words(grids: list[Grid], words: list[Word], settings: TextSettings) -
     outside: list[Word] = []
     buckets: dict[tuple[int, int], list[Word]] = {}
     for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
         for g_idx, grid in enumerate(grids):
-            r = bisect_right(grid.ys, w.cy) - 1
-            c = bisect_right(grid.xs, w.cx) - 1
+            r = bisect_right(grid.ys, cy) - 1
+            c = bisect_right(grid.xs, cx) - 1
             if 0 <= r < grid.n_rows and 0 <= c < len(grid.xs) - 1:
                 buckets.setdefault((g_idx, grid.cell_at[r][c]), []).append(w)
                 break
@@ -92,7 +93,8 @@ def _line_text(ws: list[Word]) -> str:
     for w in ws:
         # A gap of a whole em or more between two runs is a space the producer did not encode
         # (OCR runs, justified Latin text); CJK characters set solid have no gap.
-        if prev is not None and w.x0 - prev.x1 > max(prev.size, w.size) * 0.9 and not parts[-1].endswith(" "):
+        if prev is not None and w.x0 - prev.x1 > 0.9 * (prev.size if prev.size > w.size else w.size) \
+                and not parts[-1].endswith(" "):
             parts.append(" ")
         parts.append(w.text)
         prev = w
@@ -101,7 +103,11 @@ def _line_text(ws: list[Word]) -> str:
 
 def build_lines(words: list[Word], left: float, right: float, settings: TextSettings) -> list[TextLine]:
     """The printed lines of one cell, each marked as wrapped or paragraph-ending."""
-    rows = [r for r in _group_by_baseline(words, settings) if _line_text(r)]
+    rows, texts = [], []
+    for row in _group_by_baseline(words, settings):
+        if text := _line_text(row):
+            rows.append(row)
+            texts.append(text)
     if not rows:
         return []
     sizes = sorted(w.size for r in rows for w in r)
@@ -112,13 +118,12 @@ def build_lines(words: list[Word], left: float, right: float, settings: TextSett
     widest = max(w.x1 for r in rows for w in r)
     right = min(right - pad, max(widest, right - pad - 2 * em))
     lines: list[TextLine] = []
-    for i, row in enumerate(rows):
-        text = _line_text(row)
+    for i, (row, text) in enumerate(zip(rows, texts)):
         x1 = max(w.x1 for w in row)
         wrapped = False
         if i + 1 < len(rows):
             # A wrap: the next line's first unbreakable unit did not fit in the room left here.
-            nxt = _line_text(rows[i + 1])
+            nxt = texts[i + 1]
             room = right - x1
             fits = room >= _first_unit_width(rows[i + 1]) + settings.wrap_tolerance_em * em
             enumerated = _ENUMERATOR.match(nxt) is not None and text.endswith(_SENTENCE_END)
