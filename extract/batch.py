@@ -199,8 +199,11 @@ class _Checkpoints:
     def save(self, final: bool = False) -> None:
         if self.pending:
             frames = to_frames(self.pending)
-            append_part(self.out, self.number, frames)
-            self.number += 1
+            # A run's only save goes straight to the flat files: as safe (documents is written
+            # last, and rows of documents it lacks are dropped on reading), and half the writes.
+            if not (final and not self.chunks["documents"]):
+                append_part(self.out, self.number, frames)
+                self.number += 1
             for name, frame in frames.items():
                 self.chunks[name].append(frame)
             self.pending = []
