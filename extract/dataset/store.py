@@ -121,18 +121,22 @@ def _consistent(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     simply read again by the next run."""
     docs = tables["documents"].select("doc_id").unique()
     tables["forms"] = tables["forms"].join(docs, on="doc_id", how="semi")
-    tables["pages"] = tables["pages"].join(docs, on="doc_id", how="semi")
+    if "pages" in tables:
+        tables["pages"] = tables["pages"].join(docs, on="doc_id", how="semi")
     forms = tables["forms"].select("form_id")
     for name in ("fund_lines", "indicators", "boxes"):
-        tables[name] = tables[name].join(forms, on="form_id", how="semi")
+        if name in tables:
+            tables[name] = tables[name].join(forms, on="form_id", how="semi")
     return tables
 
 
-def read_dataset(out: Path) -> dict[str, pl.DataFrame]:
+def read_dataset(out: Path, names: tuple[str, ...] = tuple(TABLES)) -> dict[str, pl.DataFrame]:
     """The tables, consistent: flat files plus the parts of complete checkpoints, rows of
-    documents that documents does not list dropped."""
+    documents that documents does not list dropped. `names`: only these tables (documents
+    and forms are always read: they decide what is consistent)."""
     layout = _layout(out)
-    return _consistent({name: _read(layout, name) for name in TABLES})
+    wanted = dict.fromkeys(("documents", "forms", *names))
+    return _consistent({name: _read(layout, name) for name in wanted})
 
 
 def _clean_stale(out: Path) -> None:
