@@ -18,8 +18,9 @@ import polars as pl
 
 from extract.audit import Rules, audit_directory
 from extract.dataset import to_frames
-from extract.dataset.frames import ordered_by_path
-from extract.dataset.store import append_part, compact, next_part_number, read_for_append, write_dataset
+from extract.dataset.store import (
+    append_part, compact, has_parts, next_part_number, read_for_append, table_rows, write_dataset,
+)
 from extract.executor import Executor, ExecutorConfig, Job, LocalExecutor
 from extract.inputs import find_inputs
 from extract.errors import NoInputs
@@ -91,8 +92,7 @@ def ingest(
     runs the documents (default: local worker processes as `config` says)."""
     started = time.perf_counter()
     summary = IngestSummary()
-    existing = read_for_append(out)
-    docs = existing["documents"]
+    docs = read_for_append(out)
     recorded = set(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
     first_path = dict(zip(docs["doc_id"].to_list(), docs["path"].to_list()))
     jobs: list[Job] = []
@@ -116,7 +116,7 @@ def ingest(
 
     if progress:
         progress.start(total=len(jobs) + len(unreadable), skipped=summary.skipped + len(copies))
-    store = _Checkpoints(out, existing, config.checkpoint_every, config.checkpoint_seconds)
+    store = _Checkpoints(out, docs, config.checkpoint_every, config.checkpoint_seconds)
     executor = executor or _local_executor(config, len(jobs))
     sources = {job.doc_id: job for job in jobs}
     # Lazily, one result at a time: progress and checkpoints follow the workers.
@@ -131,8 +131,8 @@ def ingest(
         store.add(res)
     summary.skipped += len(copies)
     store.save(final=True)
-    summary.dataset_documents = sum(frame.height for frame in store.parts("documents"))
-    summary.dataset_forms = sum(frame.height for frame in store.parts("forms"))
+    summary.dataset_documents = table_rows(out, "documents")
+    summary.dataset_forms = table_rows(out, "forms")
     summary.findings = audit_directory(out, config.rules)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -166,21 +166,22 @@ def _copies(copies, first_path, read: dict[str, tuple], docs: pl.DataFrame) -> l
 
 
 class _Checkpoints:
-    """The dataset as the run goes: what was there, plus this run's rows. Results are turned
-    into rows at each checkpoint and then let go, so memory holds the columns, not the
-    records. A checkpoint appends the rows new since the last one as a part of each table
-    (its cost is the new rows, not the dataset). A checkpoint is due after `every` new
-    results, or at the first result `seconds` after the last one. The last save compacts the
-    parts into the flat files, this run's rows ordered by path, so a dataset does not depend
-    on which worker was first."""
+    """This run's results on their way to the dataset. A checkpoint turns the results since
+    the last one into rows (in path order) and appends them as a part of each table (its cost
+    is the new rows, not the dataset); the records are then let go, and the rows are not kept
+    either: memory holds a checkpoint, whatever the archive. A checkpoint is due after `every`
+    new results, or at the first result `seconds` after the last one. The last save compacts
+    the parts into the flat files (streamed from disk: extract/dataset/store.py), documents
+    and forms ordered by path, so they do not depend on which worker was first."""
 
-    def __init__(self, out: Path, existing: dict[str, pl.DataFrame], every: int, seconds: float) -> None:
+    def __init__(self, out: Path, done: pl.DataFrame, every: int, seconds: float) -> None:
         self.out = out
-        self.existing = existing
         self.every = max(1, every)
         self.seconds = seconds
         self.pending: list[DocumentResult] = []
-        self.chunks: dict[str, list[pl.DataFrame]] = {name: [] for name in existing}
+        self.parts = 0  # written by this run
+        # Nothing on disk yet: a run with a single save writes the flat files directly.
+        self.empty = done.height == 0 and not has_parts(out)
         # What a byte-identical copy's documents row repeats of the file first read.
         self.read: dict[str, tuple] = {}
         self.number = next_part_number(out)  # this run's parts: from here on
@@ -192,30 +193,18 @@ class _Checkpoints:
         if len(self.pending) >= self.every or time.monotonic() - self.saved_at >= self.seconds:
             self.save()
 
-    def parts(self, name: str) -> list[pl.DataFrame]:
-        """The table as last saved, in parts: what was there, and this run's rows."""
-        return [self.existing[name], *self.chunks[name]]
-
     def save(self, final: bool = False) -> None:
         if self.pending:
-            frames = to_frames(self.pending)
-            # A run's only save goes straight to the flat files: as safe (documents is written
-            # last, and rows of documents it lacks are dropped on reading), and half the writes.
-            if not (final and not self.chunks["documents"]):
-                append_part(self.out, self.number, frames)
-                self.number += 1
-            for name, frame in frames.items():
-                self.chunks[name].append(frame)
+            frames = to_frames(sorted(self.pending, key=lambda r: r.path))
             self.pending = []
+            if final and self.empty and not self.parts:
+                # A run's only save into an empty folder: the flat files at once (as safe:
+                # documents is written last), half the writes.
+                write_dataset(self.out, frames)
+                return
+            append_part(self.out, self.number, frames)
+            self.number += 1
+            self.parts += 1
         if final:
-            # Every row of this run is in a complete part by now; the flat files become what
-            # was there plus this run's rows ordered by path, absorbing the parts (crash-safe:
-            # extract/dataset/store.py).
-            if self.chunks["documents"]:
-                fresh = ordered_by_path({name: pl.concat(chunks) for name, chunks in self.chunks.items()})
-                self.chunks = {name: [frame] for name, frame in fresh.items()}
-                write_dataset(self.out, {name: pl.concat([self.existing[name], fresh[name]], how="diagonal_relaxed")
-                                         for name in self.existing})
-            else:
-                compact(self.out)  # parts of a run killed before this one, if any
+            compact(self.out)  # this run's parts, and those of a run killed before it
         self.saved_at = time.monotonic()

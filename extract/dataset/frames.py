@@ -62,23 +62,3 @@ def to_frames(results: Iterable[DocumentResult]) -> dict[str, pl.DataFrame]:
                 add["boxes"](box, {**_text_box(box.text_bbox), "form_id": form_id})
     return {name: cols.frame() for name, cols in tables.items()}
 
-
-def ordered_by_path(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The tables as to_frames makes them from results sorted by path: rows in the order of
-    their document's path, a document's rows in the order they were made. Rows without a path
-    of their own follow their form's (form_id) or their document's (doc_id, first path read)."""
-    docs = tables["documents"].sort("path", maintain_order=True)
-    forms = tables["forms"].sort("path", maintain_order=True)
-    first_path = docs.filter(pl.col("duplicate_of").is_null()).unique("doc_id", keep="first", maintain_order=True)
-
-    def follow(frame: pl.DataFrame, paths: pl.DataFrame, key: str) -> pl.DataFrame:
-        ranked = frame.with_row_index("_row").join(paths.select(key, pl.col("path").alias("_path")), on=key,
-                                                   how="left")
-        return ranked.sort("_path", "_row", nulls_last=True).drop("_row", "_path")
-
-    out = {"documents": docs, "forms": forms}
-    for name, frame in tables.items():
-        if name not in out:
-            key = "form_id" if "form_id" in frame.columns else "doc_id"
-            out[name] = follow(frame, forms if key == "form_id" else first_path, key)
-    return out

@@ -167,6 +167,48 @@ def _replace_all(out: Path, layout: _Layout, tables: dict[str, pl.DataFrame], up
     readers then skip; one not yet rewritten still has them to add."""
     for name in WRITE_ORDER:
         write_table(out, name, tables[name], absorbed=upto)
+    _remove_parts(out, layout, upto)
+
+
+def _scan(layout: _Layout, name: str) -> pl.LazyFrame:
+    """A table as `_read` reads it, lazily: its flat file's rows, then its live parts' — these
+    ordered by path for documents and forms (small tables; the large ones keep the order of
+    their parts, each written in path order, so that no step holds a large table whole)."""
+    frames = [pl.scan_parquet(layout.flats[name])] if layout.flats[name] is not None else []
+    if live := layout.live(name):
+        parts = pl.scan_parquet(live)
+        frames.append(parts.sort("path", maintain_order=True) if name in ("documents", "forms") else parts)
+    if not frames:
+        return pl.LazyFrame(schema=TABLES[name])
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
+
+
+def _scan_consistent(layout: _Layout) -> dict[str, pl.LazyFrame]:
+    """`_consistent` over `_scan`: only the id columns are collected."""
+    tables = {name: _scan(layout, name) for name in TABLES}
+    # Filters, not semi-joins: a streamed join need not keep the rows' order.
+    docs = tables["documents"].select("doc_id").unique().collect()["doc_id"]
+    tables["forms"] = tables["forms"].filter(pl.col("doc_id").is_in(docs.implode()))
+    tables["pages"] = tables["pages"].filter(pl.col("doc_id").is_in(docs.implode()))
+    forms = tables["forms"].select("form_id").collect()["form_id"]
+    for name in ("fund_lines", "indicators", "boxes"):
+        tables[name] = tables[name].filter(pl.col("form_id").is_in(forms.implode()))
+    return tables
+
+
+def _stream_all(out: Path, layout: _Layout, upto: int) -> None:
+    """`_replace_all`, streamed from the files on disk, a table at a time (memory: a part, not
+    the dataset); rows of documents that documents does not list are dropped."""
+    tables = _scan_consistent(layout)
+    for name in WRITE_ORDER:
+        final = table_path(out, name)
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        tables[name].sink_parquet(tmp, metadata={ABSORBED: str(upto)})
+        os.replace(tmp, final)
+    _remove_parts(out, layout, upto)
+
+
+def _remove_parts(out: Path, layout: _Layout, upto: int) -> None:
     for name in TABLES:
         for number, path in layout.parts[name].items():
             if number <= upto:
@@ -179,25 +221,39 @@ def _replace_all(out: Path, layout: _Layout, tables: dict[str, pl.DataFrame], up
 
 def compact(directory: Path) -> int:
     """Merge the parts of each table into its flat file, then remove them; the number of
-    part files merged (0: nothing to do, nothing rewritten)."""
+    part files merged (0: nothing to do, nothing rewritten). Streamed: an archive's dataset
+    is never held in memory whole."""
     _clean_stale(directory)
     layout = _layout(directory)
     parts = sum(len(found) for found in layout.parts.values())
     if parts:
-        _replace_all(directory, layout, _consistent({name: _read(layout, name) for name in TABLES}), layout.top())
+        _stream_all(directory, layout, layout.top())
     return parts
 
 
-def read_for_append(out: Path) -> dict[str, pl.DataFrame]:
-    """`read_dataset`, for a run that will append parts: rows on disk that it drops (of a
-    document documents does not list, left by an older jixiao killed between two writes)
-    are first removed from the flat files, or the document read again would have them twice."""
+def has_parts(out: Path) -> bool:
+    """Parts on disk (of any table): a run not yet compacted."""
+    return any(_layout(out).parts.values()) if out.exists() else False
+
+
+def table_rows(out: Path, name: str) -> int:
+    """How many rows a table has on disk (flat file and live parts), without reading them."""
+    return _scan(_layout(out), name).select(pl.len()).collect().item()
+
+
+def read_for_append(out: Path) -> pl.DataFrame:
+    """The documents already done, for a run that will append parts. Rows on disk that
+    readers drop (of a document documents does not list, left by an older jixiao killed
+    between two writes) are first removed from the flat files (streamed), or the document
+    read again would have them twice."""
     layout = _layout(out)
-    raw = {name: _read(layout, name) for name in TABLES}
-    tables = _consistent(dict(raw))
-    if any(tables[name].height != raw[name].height for name in TABLES):
-        _replace_all(out, layout, tables, layout.top())
-    return tables
+    raw = {name: _scan(layout, name) for name in TABLES}
+    kept = _scan_consistent(layout)
+    counts = pl.collect_all([frame.select(pl.len()) for frame in [*raw.values(), *kept.values()]])
+    if [c.item() for c in counts[:len(TABLES)]] != [c.item() for c in counts[len(TABLES):]]:
+        _stream_all(out, layout, layout.top())
+        layout = _layout(out)
+    return _read(layout, "documents")
 
 
 def write_dataset(out: Path, frames: dict[str, pl.DataFrame]) -> None:
