@@ -9,7 +9,8 @@ own metadata so its bytes and doc_id differ), then runs `jixiao ingest CORPUS --
 as they arrive, and the RSS of the process tree (the CLI and its workers) is sampled every
 0.2 s. Prints, per run: the whole command's seconds, documents per second over the first and
 the last 1,000 documents (their ratio shows whether the cost per document stays flat while
-the dataset grows), and peak RSS of the driver and of all processes together; and the
+the dataset grows), the driver's peak RSS over the first 1,000 documents, over all of them and
+after them (compaction and the audit), and the peak of all processes together; and the
 throughput of W workers against one. `--code DIR`: run the jixiao package found in DIR (a
 worktree of another commit) instead of this checkout's.
 """
@@ -71,13 +72,14 @@ def _rss_mb(pid: int) -> float:
 
 
 class _Sampler(threading.Thread):
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, started: float) -> None:
         super().__init__(daemon=True)
-        self.pid, self.driver, self.total, self.stop = pid, 0.0, 0.0, threading.Event()
+        self.pid, self.started, self.total, self.stop = pid, started, 0.0, threading.Event()
+        self.driver: list[tuple[float, float]] = []  # (seconds, MB)
 
     def run(self) -> None:
         while not self.stop.wait(0.2):
-            self.driver = max(self.driver, _rss_mb(self.pid))
+            self.driver.append((time.perf_counter() - self.started, _rss_mb(self.pid)))
             self.total = max(self.total, sum(_rss_mb(p) for p in _tree(self.pid)))
 
 
@@ -90,7 +92,7 @@ def run(corpus: Path, out: Path, workers: int, code: Path | None) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
                             cwd=code or ROOT)
-    sampler = _Sampler(proc.pid)
+    sampler = _Sampler(proc.pid, started)
     sampler.start()
     stamps = []
     for line in proc.stderr:
@@ -105,8 +107,13 @@ def run(corpus: Path, out: Path, workers: int, code: Path | None) -> dict:
     w = min(WINDOW, n // 2)
     first = w / (stamps[w - 1] - stamps[0]) if w > 1 else float("nan")
     last = w / (stamps[-1] - stamps[-w]) if w > 1 else float("nan")
-    return dict(workers=workers, docs=n, seconds=seconds, first=first, last=last,
-                driver_mb=sampler.driver, total_mb=sampler.total)
+    # The driver while documents are read, and after the last one (compaction, then the audit,
+    # which holds the forms, lines and indicators of the whole dataset).
+    reading = max((mb for t, mb in sampler.driver if t <= stamps[-1]), default=0.0)
+    end = max((mb for t, mb in sampler.driver if t > stamps[-1]), default=0.0)
+    at = [mb for t, mb in sampler.driver if t <= stamps[min(w, n) - 1]]
+    return dict(workers=workers, docs=n, seconds=seconds, first=first, last=last, driver_first=max(at, default=0.0),
+                driver_mb=reading, end_mb=end, total_mb=sampler.total)
 
 
 def main(docs: int, workers: list[int], keep: Path | None, code: Path | None) -> None:
@@ -125,8 +132,9 @@ def main(docs: int, workers: list[int], keep: Path | None, code: Path | None) ->
             rows.append(r)
             print(f"  --workers {w}: {r['seconds']:.1f} s whole command, {r['docs'] / r['seconds']:.1f} documents/s; "
                   f"first {WINDOW} {r['first']:.1f}/s, last {WINDOW} {r['last']:.1f}/s "
-                  f"(last/first {r['last'] / r['first']:.2f}); peak RSS driver {r['driver_mb']:.0f} MB, "
-                  f"all processes {r['total_mb']:.0f} MB", flush=True)
+                  f"(last/first {r['last'] / r['first']:.2f}); peak RSS of the driver: first {WINDOW} documents "
+                  f"{r['driver_first']:.0f} MB, all documents {r['driver_mb']:.0f} MB, after them (compaction, audit) "
+                  f"{r['end_mb']:.0f} MB; all processes {r['total_mb']:.0f} MB", flush=True)
         base = next((r for r in rows if r["workers"] == 1), None)
         for r in rows:
             if base and r is not base:
