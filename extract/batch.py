@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from extract.audit import Rules, audit_directory
-from extract.dataset.frames import frames_of
+from extract.dataset import to_frames
 from extract.dataset.store import (
     append_part, compact, has_parts, next_part_number, read_for_append, table_rows, write_dataset,
 )
@@ -67,8 +67,8 @@ class IngestSummary:
 
     def add(self, res: DocumentResult) -> None:
         setattr(self, res.status, getattr(self, res.status) + 1)
-        self.forms += res.form_total
-        self.needs_review += res.review_total
+        self.forms += len(res.forms)
+        self.needs_review += sum(f.needs_review for f in res.forms)
         if res.status == "failed":
             self.failures.append((res.path, res.error or ""))
 
@@ -121,8 +121,8 @@ def ingest(
     sources = {job.doc_id: job for job in jobs}
     # Lazily, one result at a time: progress and checkpoints follow the workers.
     for res in chain(unreadable, executor.run(jobs)):
-        if res.rows is None and (job := sources.get(res.doc_id)) is not None:
-            res.source, res.member = str(job.path.resolve()), job.member  # a packed result has them
+        if (job := sources.get(res.doc_id)) is not None:
+            res.source, res.member = str(job.path.resolve()), job.member
         summary.add(res)
         if progress:
             progress.advance(res, summary)
@@ -178,7 +178,7 @@ class _Checkpoints:
         self.out = out
         self.every = max(1, every)
         self.seconds = seconds
-        self.pending: list[tuple[str, dict[str, pl.DataFrame]]] = []  # (path, its rows) since the last save
+        self.pending: list[DocumentResult] = []
         self.parts = 0  # written by this run
         # Nothing on disk yet: a run with a single save writes the flat files directly.
         self.empty = done.height == 0 and not has_parts(out)
@@ -188,15 +188,14 @@ class _Checkpoints:
         self.saved_at = time.monotonic()
 
     def add(self, res: DocumentResult) -> None:
-        self.pending.append((res.path, frames_of(res)))
-        self.read.setdefault(res.doc_id, (res.pages, res.status, res.error, res.method, res.form_total))
+        self.pending.append(res)
+        self.read.setdefault(res.doc_id, (res.pages, res.status, res.error, res.method, len(res.forms)))
         if len(self.pending) >= self.every or time.monotonic() - self.saved_at >= self.seconds:
             self.save()
 
     def save(self, final: bool = False) -> None:
         if self.pending:
-            ordered = [rows for _, rows in sorted(self.pending, key=lambda unit: unit[0])]
-            frames = {name: pl.concat([rows[name] for rows in ordered]) for name in ordered[0]}
+            frames = to_frames(sorted(self.pending, key=lambda r: r.path))
             self.pending = []
             if final and self.empty and not self.parts:
                 # A run's only save into an empty folder: the flat files at once (as safe:

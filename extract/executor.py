@@ -71,21 +71,17 @@ def process_job(job: Job, settings: Settings) -> DocumentResult:
     from extract.inputs import read_member
 
     if job.member is None:
-        result = process_document(job.path, job.shown, settings, doc_id=job.doc_id)
-    else:
-        started = time.monotonic()
-        try:
-            data = read_member(job.path, job.member)
-        except BadInput as exc:
-            result = _failed(job, str(exc), time.monotonic() - started)
-        else:
-            # A private temporary name: the member's own name (maybe "../../x.pdf") is never used.
-            with tempfile.NamedTemporaryFile(suffix=Path(job.member).suffix.lower()) as tmp:
-                tmp.write(data)
-                tmp.flush()
-                result = process_document(Path(tmp.name), job.shown, settings, doc_id=job.doc_id)
-    result.source, result.member = str(job.path.resolve()), job.member
-    return result
+        return process_document(job.path, job.shown, settings, doc_id=job.doc_id)
+    started = time.monotonic()
+    try:
+        data = read_member(job.path, job.member)
+    except BadInput as exc:
+        return _failed(job, str(exc), time.monotonic() - started)
+    # A private temporary name: the member's own name (maybe "../../x.pdf") is never used.
+    with tempfile.NamedTemporaryFile(suffix=Path(job.member).suffix.lower()) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        return process_document(Path(tmp.name), job.shown, settings, doc_id=job.doc_id)
 
 
 def rss_bytes() -> int:
@@ -100,8 +96,6 @@ def rss_bytes() -> int:
 def _worker(conn: Connection, work, settings: Settings, max_rss: int) -> None:
     """Messages to the parent: ("took", None) on taking a job, ("done", result) after it;
     the worker exits on its own after a document that left it over `max_rss`."""
-    from extract.dataset.frames import pack
-
     while True:
         try:
             job = conn.recv()
@@ -110,7 +104,7 @@ def _worker(conn: Connection, work, settings: Settings, max_rss: int) -> None:
         if job is None:
             return
         conn.send(("took", None))
-        result = pack(work(job, settings))  # rows, not records: cheap for the parent to take
+        result = work(job, settings)
         over = rss_bytes() > max_rss
         conn.send(("done", (result, over)))
         if over:

@@ -154,19 +154,3 @@ class DocumentResult:
     frames: list[PageFrame] = field(default_factory=list)
     # Added: a document whose pages look like a form none was read from (`error` says which).
     needs_review: bool = False
-    # Set where a worker sent the result as its dataset rows (dataset/frames.pack): each
-    # table's rows as Arrow IPC, `forms` then empty and the counts below standing for them.
-    rows: dict[str, bytes] | None = None
-    forms_under_review: int | None = None
-
-    @property
-    def form_total(self) -> int:
-        """Forms read (or, for a copy or a packed result, the count recorded)."""
-        return len(self.forms) if self.form_count is None else self.form_count
-
-    @property
-    def review_total(self) -> int:
-        """Forms read that need review."""
-        if self.forms_under_review is not None:
-            return self.forms_under_review
-        return sum(f.needs_review for f in self.forms)

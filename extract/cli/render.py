@@ -96,7 +96,7 @@ class LineProgress:
     def advance(self, res: DocumentResult, summary: IngestSummary) -> None:
         self.done += 1
         note = f"  [{res.error}]" if res.error else ""
-        self.say(f"[{self.done}/{self.total}] {res.status:8} {res.form_total:3} form(s)  {res.path}{note}")
+        self.say(f"[{self.done}/{self.total}] {res.status:8} {len(res.forms):3} form(s)  {res.path}{note}")
 
 
 class BarProgress:

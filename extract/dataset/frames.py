@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 import polars as pl
 
@@ -32,7 +30,7 @@ class _Columns:
 
 
 def _document_extra(res: DocumentResult) -> dict[str, object]:
-    return {"forms": res.form_total}
+    return {"forms": len(res.forms) if res.form_count is None else res.form_count}
 
 
 def _text_box(bbox: tuple[float, float, float, float] | None) -> dict[str, object]:
@@ -64,22 +62,3 @@ def to_frames(results: Iterable[DocumentResult]) -> dict[str, pl.DataFrame]:
                 add["boxes"](box, {**_text_box(box.text_bbox), "form_id": form_id})
     return {name: cols.frame() for name, cols in tables.items()}
 
-
-
-def pack(res: DocumentResult) -> DocumentResult:
-    """The result as its dataset rows (Arrow IPC per table), for the trip from a worker: a
-    driver unpickling records spent ~2 ms a document, a tenth of its core at two workers."""
-    rows = {}
-    for name, frame in to_frames([res]).items():
-        buffer = io.BytesIO()
-        frame.write_ipc(buffer, compression="uncompressed")
-        rows[name] = buffer.getvalue()
-    return replace(res, forms=[], frames=[], rows=rows, form_count=res.form_total,
-                   forms_under_review=res.review_total)
-
-
-def frames_of(res: DocumentResult) -> dict[str, pl.DataFrame]:
-    """A result's dataset rows: unpacked where a worker packed them, else made here."""
-    if res.rows is None:
-        return to_frames([res])
-    return {name: pl.read_ipc(io.BytesIO(data)) for name, data in res.rows.items()}
