@@ -74,11 +74,12 @@ def assign_words(grids: list[Grid], words: list[Word], settings: TextSettings) -
 
 def _group_by_baseline(words: list[Word], settings: TextSettings) -> list[list[Word]]:
     rows: list[list[Word]] = []
+    tolerance = settings.baseline_tolerance
     for w in sorted(words, key=lambda w: (w.baseline, w.x0)):
         if rows:
             last = rows[-1]
             ref = last[0]
-            if abs(w.baseline - ref.baseline) <= settings.baseline_tolerance * max(ref.size, w.size):
+            if abs(w.baseline - ref.baseline) <= tolerance * (ref.size if ref.size > w.size else w.size):
                 last.append(w)
                 continue
         rows.append([w])

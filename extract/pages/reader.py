@@ -91,10 +91,10 @@ def _ruling_segments(page: pymupdf.Page, settings: GridSettings) -> tuple[list[S
     def add_line(x0: float, y0: float, x1: float, y1: float) -> None:
         if abs(y1 - y0) <= tol:
             y = (y0 + y1) / 2
-            out.append(Segment(min(x0, x1), y, max(x0, x1), y))
+            out.append(Segment(x0, y, x1, y) if x0 <= x1 else Segment(x1, y, x0, y))
         elif abs(x1 - x0) <= tol:
             x = (x0 + x1) / 2
-            out.append(Segment(x, min(y0, y1), x, max(y0, y1)))
+            out.append(Segment(x, y0, x, y1) if y0 <= y1 else Segment(x, y1, x, y0))
 
     def add_box(x0: float, y0: float, x1: float, y1: float, stroked: bool, filled: bool) -> None:
         w, h = x1 - x0, y1 - y0

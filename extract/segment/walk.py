@@ -48,10 +48,13 @@ class _Span:
 
 def _map_cell(cell: Cell, columns: list[Column]) -> str | None:
     best, best_overlap = None, 0.0
-    for col in columns:
-        overlap = min(cell.x1, col.x1) - max(cell.x0, col.x0)
-        narrower = min(cell.x1 - cell.x0, col.x1 - col.x0)
-        if narrower > 0 and overlap >= _MIN_OVERLAP * narrower and overlap > best_overlap:
+    x0, x1 = cell.x0, cell.x1
+    for col in columns:  # (conditional expressions, not min/max: this runs for every cell and column)
+        overlap = (x1 if x1 < col.x1 else col.x1) - (x0 if x0 > col.x0 else col.x0)
+        if overlap <= best_overlap:
+            continue
+        narrower = x1 - x0 if x1 - x0 < col.x1 - col.x0 else col.x1 - col.x0
+        if narrower > 0 and overlap >= _MIN_OVERLAP * narrower:
             best, best_overlap = col.key, overlap
     return best
 
