@@ -48,7 +48,7 @@ class ReadPages:
     page_count: int
     ocr_pages: list[int]  # pages read by OCR
     unread: list[int]  # pages that needed OCR but were not read (--ocr never)
-    damage: str | None  # set when the reader had to repair the file
+    damage: str | None  # what the reader found broken, when it had to repair the file
     # Pages read from their text layer that cannot hold a form: no layout recovered.
     skipped: list[Page] = field(default_factory=list)
 
@@ -157,7 +157,7 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         damage = None
         if doc.is_repaired:
             first = next((w for w in pymupdf.TOOLS.mupdf_warnings().splitlines() if w.strip()), "broken structure")
-            damage = f"damaged PDF repaired by the reader ({first})"
+            damage = first
         return ReadPages(layouts, doc.page_count, ocr_pages, unread, damage, skipped)
     finally:
         doc.close()
@@ -198,7 +198,7 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
     if pages.damage:
         for form in forms:
             form.needs_review = True
-            form.review_reasons.append(pages.damage)
+            form.review_reasons.append(f"damaged PDF, repaired by the reader ({pages.damage}): check against the file")
     flag_arithmetic_doubts([f for f in forms if f.method == "ocr"], rules or settings.audit_rules)
     return forms, pages
 
@@ -244,7 +244,11 @@ def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_S
             layouts.extend(pages.layouts)
         result.method = pages.method
         result.status = "ok" if forms else "no_form"
-        notes = [pages.damage] if pages.damage else []
+        notes = []
+        if pages.damage:  # read what the repair saved; say so, and whether it held a form
+            notes.append(f"damaged PDF ({pages.damage}): " + (
+                "repaired by the reader, forms read from what it saved" if forms
+                else "repaired by the reader, but no form could be read from what it saved"))
         if looks := unread_form_pages(pages.layouts, forms, pages.ocr_pages):
             result.needs_review = True
             notes.append(f"page(s) {_pages(looks)} hold a ruled table that looks like a 自评表 but no form was "

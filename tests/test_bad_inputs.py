@@ -55,3 +55,18 @@ def test_a_zip_from_chinese_windows_keeps_its_member_names(tmp_path, fixtures_di
     (found,) = find_inputs([archive])
     assert found.shown == f"archive.zip/{name}"
     assert found.sha256()  # and the member is still read by its stored name
+
+
+def test_a_damaged_pdf_says_whether_its_repair_held_a_form(tmp_path, fixtures_dir):
+    """A PDF cut short is repaired by the reader: where forms survive, they are read and put
+    under review; where none does, the row fails saying so — not "repaired" alone, which
+    reads as if all were well."""
+    whole = (fixtures_dir / "text" / "seed_hongqiao.pdf").read_bytes()
+    cut = tmp_path / "cut_xref.pdf"
+    cut.write_bytes(whole[: whole.rindex(b"startxref")])  # the cross-reference pointer lost
+    res = process_document(cut, cut.name)
+    assert res.status == "ok" and len(res.forms) == 3
+    assert "repaired by the reader, forms read" in res.error
+    assert all(f.needs_review and any("damaged PDF" in r for r in f.review_reasons) for f in res.forms)
+    res = process_document(fixtures_dir / "bad" / "truncated.pdf", "truncated.pdf")
+    assert res.status == "failed" and "no form could be read" in res.error and "\n" not in res.error
