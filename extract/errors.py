@@ -10,6 +10,10 @@ class JixiaoError(Exception):
     """Base of every exception this package raises on purpose."""
 
 
+class SettingsError(JixiaoError, ValueError):
+    """A setting given by a library caller that is not one of its choices."""
+
+
 class NoInputs(JixiaoError):
     """A batch was given paths under which no file it reads lies."""
 

@@ -6,7 +6,10 @@ Lengths are PDF points (1/72 inch) unless the name says otherwise.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
+
+from extract.errors import SettingsError
 
 if TYPE_CHECKING:
     from extract.audit.rules import Rules
@@ -49,6 +52,32 @@ class TextSettings:
     wrap_tolerance_em: float = 0.5
 
 
+def one_of(choices: type[Enum], value: object, what: str) -> str:
+    """`value` as the name of one of `choices` (an Enum of strings), else SettingsError."""
+    try:
+        return choices(value).value
+    except ValueError:
+        raise SettingsError(f"{what} {value!r} is not one of " + ", ".join(c.value for c in choices)) from None
+
+
+class OcrMode(str, Enum):
+    """Which pages are read by OCR (OcrSettings.mode, the CLI's --ocr)."""
+
+    auto = "auto"  # only pages whose text layer is missing or unusable
+    always = "always"
+    never = "never"
+
+
+class Crops(str, Enum):
+    """Source page images beside each form in a report (ReportOptions.crops, the CLI's
+    --crops): for all forms, only flagged ones (findings above info, or under review: for
+    large archives), or none."""
+
+    all = "all"
+    flagged = "flagged"
+    none = "none"
+
+
 @dataclass(frozen=True)
 class OcrSettings:
     # auto: OCR only pages whose text layer is missing or unusable; always; never.
@@ -62,6 +91,10 @@ class OcrSettings:
     threads: int | None = None
     # Read the unsure words again with a second recogniser (extract/ocr/second.py).
     second_reading: bool = True
+
+    def __post_init__(self) -> None:
+        # A misspelt mode ("alway") would otherwise run as auto without a word.
+        object.__setattr__(self, "mode", one_of(OcrMode, self.mode, "OCR mode"))
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,17 @@ def test_reading_a_text_pdf_loads_no_ocr_stack_nor_pymupdf_add_ons():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_a_library_caller_s_misspelt_choice_is_an_error_not_the_default():
+    """`mode="alway"` used to run as auto without a word; the CLI's choices live in the library."""
+    from extract.errors import SettingsError
+    from extract.settings import OcrSettings
+
+    with pytest.raises(SettingsError, match="'alway' is not one of auto, always, never"):
+        OcrSettings(mode="alway")
+    assert OcrSettings(mode="never").mode == "never"
+    from extract.report.html import ReportOptions
+
+    with pytest.raises(SettingsError, match="crops"):
+        ReportOptions(crops="some")

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from extract.errors import NoInputs
 from extract.executor import ExecutorConfig
-from extract.settings import DEFAULT_SETTINGS, OcrSettings
+from extract.settings import DEFAULT_SETTINGS, Crops, OcrMode, OcrSettings
 
 # Heavy imports (PyMuPDF, polars, the OCR stack) happen inside the commands that need them:
 # `jixiao --help`, `--version` and usage errors answer at once.
@@ -47,12 +47,6 @@ def main(
                                                help="Print the version and exit.")] = False,
 ) -> None:
     """jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data."""
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 # Options shared by several commands, declared once.
@@ -231,12 +225,6 @@ class StatsFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-class Crops(str, Enum):
-    all = "all"
-    flagged = "flagged"
-    none = "none"
 
 
 DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")]

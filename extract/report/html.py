@@ -29,6 +29,7 @@ from extract.dataset.load import load_tables
 from extract.dataset.stats import execution_distribution, full_marks_by_department, overview, score_distribution
 from extract.errors import BadInput
 from extract.records import PageFrame
+from extract.settings import Crops, one_of
 from extract.report.charts import PALETTE, bar_chart, column_chart
 from extract.report.crops import DOUBT_COLOUR, FINDING_COLOUR, Crop, form_crops
 from extract.report.findings import marked_fields
@@ -53,14 +54,15 @@ def _num(v: float | None, digits: int | None = None) -> str:
 
 @dataclass
 class ReportOptions:
-    # Source page images beside each form (from the source files): "all" forms, only the
-    # "flagged" ones (findings above info, or under review: for large archives), or "none".
-    crops: str = "all"
+    crops: str = "all"  # Crops
     dpi: float = 100.0
     # Where to look for the source files if they are no longer where ingest read them (the
     # folder ingest was given: documents.path is relative to it).
     sources: Path | None = None
     title: str = "jixiao 绩效自评表审核报告"
+
+    def __post_init__(self) -> None:
+        self.crops = one_of(Crops, self.crops, "crops")
 
 
 @dataclass
