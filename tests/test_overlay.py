@@ -131,3 +131,12 @@ def test_a_turned_scan_is_drawn_upright_under_its_boxes(fixtures_dir):
         with_ink += dark
         total += 1
     assert total > 40 and with_ink == total
+
+
+def test_a_colour_means_one_thing_in_the_overlay_and_the_report():
+    """Dashed orange is a doubtful reading in both; no block of the overlay wears it or the
+    findings' red."""
+    from extract.report import crops, overlay, views
+
+    assert overlay.DOUBT_COLOUR == crops.DOUBT_COLOUR == views.DOUBT_COLOUR
+    assert not {views.DOUBT_COLOUR, views.FINDING_COLOUR} & set(overlay.BLOCK_COLOURS.values())

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 import pymupdf
 
 from extract.records import PageFrame
-from extract.report.views import Mark, Rect, marked_page
+from extract.report.views import DOUBT_COLOUR, FINDING_COLOUR, Mark, Rect, marked_page
 
-FINDING_COLOUR = (0.84, 0.09, 0.11)
-DOUBT_COLOUR = (0.95, 0.55, 0.0)
 MARGIN = 8.0  # points of page kept around the form
 
 

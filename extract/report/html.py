@@ -31,7 +31,8 @@ from extract.errors import BadInput
 from extract.records import PageFrame
 from extract.settings import Crops, one_of
 from extract.report.charts import PALETTE, bar_chart, column_chart
-from extract.report.crops import DOUBT_COLOUR, FINDING_COLOUR, Crop, form_crops
+from extract.report.crops import Crop, form_crops
+from extract.report.views import DOUBT_COLOUR, FINDING_COLOUR
 from extract.report.findings import marked_fields
 from extract.report.views import Mark, open_source
 from extract.values.form import REVIEW_CONFIDENCE

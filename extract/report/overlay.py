@@ -8,18 +8,17 @@ from pathlib import Path
 
 from extract.grid import PageLayout
 from extract.records import DocumentResult, FieldBox, PageFrame
-from extract.report.views import Canvas, Colour, Mark, Rect, open_source, page_pixmap
+from extract.report.views import DOUBT_COLOUR, Canvas, Colour, Mark, Rect, open_source, page_pixmap
 from extract.values.form import REVIEW_CONFIDENCE
 
 BLOCK_COLOURS: dict[str, Colour] = {
     "header": (0.12, 0.47, 0.71),
-    "funds": (0.90, 0.45, 0.05),
+    "funds": (0.80, 0.60, 0.10),  # ochre: apart from the doubts' orange
     "goals": (0.17, 0.60, 0.17),
     "indicators": (0.55, 0.35, 0.75),
     "total": (0.05, 0.62, 0.68),
 }
 GRID_COLOUR: Colour = (0.55, 0.55, 0.55)
-DOUBT_COLOUR: Colour = (0.85, 0.0, 0.0)
 BLOCK_NAMES = {"header": "表头", "funds": "项目资金", "goals": "年度目标", "indicators": "绩效指标", "total": "总分/等级"}
 LEGEND_HEIGHT = 22.0
 GAP = 8.0  # points between stacked pages

@@ -14,6 +14,11 @@ from extract.records import PageFrame
 Colour = tuple[float, float, float]
 Rect = tuple[float, float, float, float]
 
+# One meaning per colour, in the report's crops and in `show --overlay` alike: red frames a
+# finding, dashed orange a reading below the review threshold.
+FINDING_COLOUR: Colour = (0.84, 0.09, 0.11)
+DOUBT_COLOUR: Colour = (0.95, 0.55, 0.0)
+
 
 @dataclass(frozen=True)
 class Mark:
