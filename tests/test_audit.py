@@ -310,3 +310,15 @@ def test_findings_have_the_contract_columns():
     assert rows.columns == ["form_id", "check", "severity", "subject", "indicator_index", "expected", "found", "message", "source",
                             "related_forms"]
     assert rows.filter(pl.col("check") == "score.total_mismatch")["message"][0].startswith("总分得分印为99.0")
+
+
+def test_the_audit_doubts_what_the_forms_flag_unless_told_otherwise(tmp_path):
+    """One review threshold: the audit's low confidence is the extraction's, unless a rules
+    file sets its own."""
+    from extract.audit import load_rules
+    from extract.values.form import REVIEW_CONFIDENCE
+
+    assert load_rules().low_confidence == REVIEW_CONFIDENCE
+    own = tmp_path / "rules.toml"
+    own.write_text("[confidence]\nlow = 0.9\n", encoding="utf-8")
+    assert load_rules(own).low_confidence == 0.9

@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.values.form import REVIEW_CONFIDENCE
+
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 
 
@@ -70,6 +72,7 @@ def _merge(base: dict, override: dict, where: str = "") -> dict:
 def load_rules(path: Path | None = None) -> Rules:
     """The default rules, with the keys of `path` (a TOML file) overriding them."""
     data = tomllib.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data.setdefault("confidence", {}).setdefault("low", REVIEW_CONFIDENCE)  # rules.toml: unset by default
     if path is not None:
         try:
             data = _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
