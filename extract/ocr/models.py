@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import sys
 import shutil
 import tomllib
 from dataclasses import dataclass
@@ -19,7 +20,15 @@ from pathlib import Path
 from extract.errors import OcrUnavailable
 from extract.files import file_sha256
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+def _models_dir() -> Path:
+    """models/ beside the package (a checkout, an editable install), else where a wheel put it."""
+    beside = Path(__file__).resolve().parents[2] / "models"
+    if (beside / "manifest.toml").is_file():
+        return beside
+    return Path(sys.prefix) / "share" / "jixiao" / "models"
+
+
+MODELS_DIR = _models_dir()
 INSTALL_HINT = "install the OCR extra: pip install 'jixiao[ocr]'"
 
 

@@ -1,0 +1,306 @@
+"""`jixiao` commands. Each parses its options into a config and calls one library function;
+data goes to stdout, messages and progress to stderr."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from extract.errors import NoInputs
+from extract.executor import ExecutorConfig
+from extract.settings import DEFAULT_SETTINGS, Crops, OcrMode, OcrSettings
+
+# Heavy imports (PyMuPDF, polars, the OCR stack) happen inside the commands that need them:
+# `jixiao --help`, `--version` and usage errors answer at once.
+DEFAULT_WORKERS = os.cpu_count() or 1
+
+app = typer.Typer(
+    help="jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain help and errors (one line each), as click prints them: no boxes, no "<bool>" types.
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"jixiao {version('jixiao')}")
+        except PackageNotFoundError:
+            typer.echo("jixiao (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+) -> None:
+    """jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data."""
+
+
+# Options shared by several commands, declared once.
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", exists=True, dir_okay=False, help="Audit rules TOML overriding the defaults (grade bands …)."),
+]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Exit 1 if any document failed (ingest) or any finding is an error (audit), with a summary on stderr.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures still go to stderr with --strict).")]
+
+
+def _out() -> Console:
+    """Where tables go: the terminal at its width, or a pipe or file at a width that keeps
+    rows whole (rich would fold them to 80 columns)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
+def _say(message: str) -> None:
+    """A message line on stderr, never wrapped (scripts grep these)."""
+    typer.echo(message, err=True)
+
+
+def _fail_usage(message: str) -> None:
+    _say(f"jixiao: {message}")
+    raise typer.Exit(2)
+
+
+def _rules(path: Path | None):
+    from extract.audit.rules import RulesError, load_rules
+
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        _fail_usage(str(exc))
+
+
+def _strict_exit(findings) -> None:
+    errors = findings.filter(findings["severity"] == "error")
+    if errors.height:
+        _say(f"{errors.height} error finding(s) in {errors['form_id'].n_unique()} form(s)")
+        raise typer.Exit(1)
+
+
+def _need_dataset(directory: Path) -> None:
+    from extract.dataset.load import is_dataset
+
+    if not is_dataset(directory):
+        _fail_usage(f"{directory}: no dataset here (no forms table); run jixiao ingest first")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files, .zip archives of them, or folders (recursive).")],
+    out: Annotated[Path, typer.Option("--out", help="Dataset directory (created; re-runs add new files).")],
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
+    ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
+    dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
+    second_reading: Annotated[bool, typer.Option(
+        help="Scans: read what the first recogniser is unsure of again with a second one; agreement clears the doubt.")] = True,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds one document may take before it is recorded as failed.")] = ExecutorConfig().timeout_s,
+    rules: RulesOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Read every form in the inputs, write the dataset to --out, and audit it."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".jixiao-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
+    settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi, second_reading=second_reading))
+    from extract.batch import IngestConfig, ingest
+    from extract.cli.render import BarProgress, LineProgress, print_ingest_summary
+
+    config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules), timeout_s=timeout)
+
+    err = Console(stderr=True)
+    progress = None if quiet else BarProgress(err) if err.is_terminal else LineProgress(_say)
+    try:
+        summary = ingest(paths, out, config, progress=progress)
+    except NoInputs as exc:
+        _fail_usage(str(exc))
+    finally:
+        if isinstance(progress, BarProgress):
+            progress.stop()
+    if not quiet:
+        print_ingest_summary(_out(), summary, out)
+    if strict and summary.failed:
+        for path, error in summary.failures:
+            _say(f"failed: {path}: {error}")
+        raise typer.Exit(1)
+
+
+@app.command("audit")
+def audit_cmd(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")],
+    rules: RulesOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Recompute findings.parquet from the dataset and print a summary."""
+    _need_dataset(directory)
+    from extract.audit import audit_directory
+    from extract.cli.render import print_audit_summary
+    from extract.dataset import read_table
+
+    findings = audit_directory(directory, _rules(rules))
+    print_audit_summary(_out(), findings, read_table(directory, "forms"))
+    if strict:
+        _strict_exit(findings)
+
+
+@app.command("compact")
+def compact_cmd(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")],
+) -> None:
+    """Merge the parts checkpoints appended into one parquet file per table (ingest does it at its end)."""
+    _need_dataset(directory)
+    from extract.dataset.store import compact
+
+    merged = compact(directory)
+    _say(f"compact: {merged} part file(s) merged into the tables of {directory}" if merged
+         else f"compact: {directory} has no parts; nothing to do")
+
+
+@app.command("show")
+def show_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A PDF or a scan image (TIFF/PNG/JPEG).")],
+    form: Annotated[int | None, typer.Option("--form", min=0, help="Only this form (0-based).")] = None,
+    overlay: Annotated[Path | None, typer.Option(
+        "--overlay", dir_okay=False, help="Write a PNG of the form pages: grid, fields coloured by block, doubts marked.")] = None,
+    dpi: Annotated[int, typer.Option(min=36, max=300, help="Overlay resolution.")] = 110,
+) -> None:
+    """Print one document's extracted forms as tables (and draw them over the pages)."""
+    from extract.cli.render import print_document
+    from extract.document import process_document
+
+    layouts: list = []
+    res = process_document(file, file.name, layouts=layouts)
+    if res.status == "failed":
+        _say(f"jixiao: {file}: {res.error}")
+        raise typer.Exit(1)
+    if form is not None and not any(f.form_index == form for f in res.forms):
+        _fail_usage(f"{file}: no form {form} (the document has {len(res.forms)})")
+    print_document(_out(), res, form)
+    if overlay is not None:
+        from extract.report import draw_overlay
+
+        drawn = draw_overlay(file, res, layouts, form, dpi)
+        try:
+            overlay.write_bytes(drawn.png)
+        except OSError as exc:
+            _fail_usage(f"cannot write {overlay}: {exc.strerror or exc}")
+        _say(f"overlay: pages {', '.join(map(str, drawn.pages)) or 'none'}, {len(drawn.fields)} field box(es) → {overlay}")
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class Labels(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+class StatsBy(str, Enum):
+    department = "department"
+    year = "year"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")]
+
+
+
+
+@app.command("export")
+def export_cmd(
+    directory: DatasetArgument,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx: one workbook, a sheet per table; csv: a file per table (UTF-8 with BOM).")] = ExportFormat.xlsx,
+    labels: Annotated[Labels, typer.Option(help="Column headers: en = column names, zh = the forms' own Chinese.")] = Labels.en,
+    out: Annotated[Path | None, typer.Option("--out", help="Workbook file (xlsx) or folder (csv); default DIR/jixiao.xlsx or DIR/csv/.")] = None,
+) -> None:
+    """Write the tables (findings included) for people who use spreadsheets."""
+    from extract.dataset.export import default_output, export_dataset
+
+    _need_dataset(directory)
+    try:
+        written = export_dataset(directory, fmt.value, labels.value, out)
+    except OSError as exc:
+        _fail_usage(f"cannot write to {out or default_output(directory, fmt.value)}: {exc.strerror or exc}")
+    for path in written:
+        _say(f"wrote {path}")
+
+
+@app.command("stats")
+def stats_cmd(
+    directory: DatasetArgument,
+    by: Annotated[StatsBy, typer.Option(help="Group the forms per department and year, or per year.")] = StatsBy.department,
+    fmt: Annotated[StatsFormat, typer.Option("--format", help="table (terminal), csv (the per-group table) or json (everything).")] = StatsFormat.table,
+    rules: RulesOption = None,
+    consistency: Annotated[bool, typer.Option("--consistency", help="The department table of the cross-project audit (consistency.parquet).")] = False,
+) -> None:
+    """Cross-project aggregates: scores, execution, full marks, findings per department or year."""
+    from extract.cli.render_stats import print_consistency, print_stats, stats_csv, stats_json
+    from extract.dataset.stats import load_stats_input, stats_report
+
+    _need_dataset(directory)
+    if consistency:
+        from extract.dataset.stats import consistency_table
+
+        table = consistency_table(directory, _rules(rules))
+        if fmt == StatsFormat.table:
+            print_consistency(_out(), table)
+        else:
+            typer.echo(table.write_csv() if fmt == StatsFormat.csv else table.write_json(), nl=fmt == StatsFormat.json)
+        return
+    tables, findings = load_stats_input(directory)
+    report = stats_report(tables, findings, ("department", "year") if by == StatsBy.department else ("year",), _rules(rules))
+    if fmt == StatsFormat.table:
+        print_stats(_out(), report)
+    else:
+        typer.echo(stats_csv(report) if fmt == StatsFormat.csv else stats_json(report), nl=fmt == StatsFormat.json)
+
+
+@app.command("report")
+def report_cmd(
+    directory: DatasetArgument,
+    out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="The HTML file (default DIR/report.html).")] = None,
+    crops: Annotated[Crops, typer.Option(
+        help="Source page images: for all forms, only flagged ones (findings, review; for large archives), none.")] = Crops.all,
+    dpi: Annotated[int, typer.Option(min=50, max=200, help="Resolution of the page crops.")] = 100,
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", exists=True, file_okay=False,
+        help="The folder given to ingest, if the files have moved since (documents.path is relative to it).")] = None,
+) -> None:
+    """One self-contained HTML audit report: overview, charts, all forms, a page per form."""
+    from extract.report import ReportOptions, write_report
+
+    _need_dataset(directory)
+    target = out or directory / "report.html"
+    try:
+        summary = write_report(directory, target, ReportOptions(crops=crops.value, dpi=dpi, sources=sources))
+    except OSError as exc:
+        _fail_usage(f"cannot write {target}: {exc.strerror or exc}")
+    for path in summary.missing_sources:
+        _say(f"no page images for {path}: its source file is not recorded or cannot be opened (see --sources)")
+    _say(f"report: {summary.forms} form(s), {summary.crops} page crop(s), {summary.bytes / 1e6:.1f} MB → {target}")

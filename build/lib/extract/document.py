@@ -1,0 +1,296 @@
+"""One document, end to end: pages → layouts → forms. The document boundary lives here:
+every failure of one file becomes its `failed` row, and the batch goes on."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from extract.errors import BadInput, CorruptDocument, NotADocument
+from extract.files import file_sha256
+from extract.grid import PageLayout, recover_layout
+from extract.pages import Page, open_pdf, read_pdf_page
+from extract.pages.reader import plain_text, with_characters
+from extract.pages.layer import MIN_UNMAPPED_IN_TEXT, LayerCheck, partial_layer, unmapped_in_text
+from extract.pages.mupdf import pymupdf  # PyMuPDF without its unused layout add-on
+from extract.records import DocumentResult, Form, PageFrame
+from extract.segment import load_lexicon, segment_layouts
+from extract.settings import DEFAULT_SETTINGS, Settings
+from extract.values.form import to_form
+from extract.values.text import compact
+
+if TYPE_CHECKING:
+    from extract.audit.rules import Rules
+
+PDF_SUFFIXES = {".pdf"}
+IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+# A page with fewer characters than this, but with images or drawn glyphs, is a scan.
+MIN_TEXT_CHARS = 20
+# Text drawn as vector outlines: a page with this many curve segments and no characters.
+MIN_CURVES_FOR_DRAWN_TEXT = 200
+# Share of replacement / private-use characters (fonts without a Unicode map) that makes a
+# text layer unusable.
+MAX_BROKEN_SHARE = 0.1
+# A ruled table this large with text in fewer than this share of its cells has its text
+# elsewhere (an image under the rules, or outlines).
+MIN_CELLS_FOR_EMPTY_GRID = 20
+MIN_FILLED_SHARE = 0.1
+
+
+@dataclass
+class ReadPages:
+    """A document's pages after grid recovery, and what could not be read."""
+
+    layouts: list[PageLayout]
+    page_count: int
+    ocr_pages: list[int]  # pages read by OCR
+    unread: list[int]  # pages that needed OCR but were not read (--ocr never)
+    damage: str | None  # what the reader found broken, when it had to repair the file
+    # Pages read from their text layer that cannot hold a form: no layout recovered.
+    skipped: list[Page] = field(default_factory=list)
+
+    @property
+    def frames(self) -> list[PageFrame]:
+        read = sorted([layout.page for layout in self.layouts] + self.skipped, key=lambda p: p.number)
+        return [PageFrame(p.number, p.method, p.width, p.height, p.turns, p.skew, p.dpi) for p in read]
+
+    @property
+    def method(self) -> str | None:
+        if not self.layouts and not self.skipped:
+            return None
+        if not self.ocr_pages:
+            return "text"
+        return "ocr" if len(self.ocr_pages) == len(self.layouts) + len(self.skipped) else "mixed"
+
+
+def open_document(path: Path) -> pymupdf.Document:
+    """A PDF, or a scan image (TIFF/PNG/JPEG, one page per frame) as a document."""
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        # As a PDF of image pages, a scan file takes the same road as a scanned PDF.
+        try:
+            with pymupdf.open(path) as img:
+                if img.page_count == 0:
+                    raise CorruptDocument("image file with no frames")
+                return pymupdf.open("pdf", img.convert_to_pdf())
+        except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
+            raise CorruptDocument(f"unreadable image: {' '.join(str(exc).split())}") from exc
+    if suffix not in PDF_SUFFIXES:
+        raise NotADocument(f"not a PDF or image ({path.suffix or 'no extension'})")
+    return open_pdf(path)
+
+
+def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode: str,
+              layer: LayerCheck | None = None, text: str | None = None) -> bool:
+    """Whether the text layer is missing or unusable (or OCR is forced). With `layer`, also
+    whether it lies (pages/layer.py: wrong characters, read back from a few cells' pixels).
+    `text`: the page's plain text, for a record read without its characters."""
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    if text is None:
+        text = [w.text for w in record.words if not w.text.isspace()]
+    else:
+        text = [c for c in text if not c.isspace()]
+    if len(text) < MIN_TEXT_CHARS:
+        return bool(page.get_images()) or record.curves >= MIN_CURVES_FOR_DRAWN_TEXT
+    broken = sum(c == "\ufffd" or "\ue000" <= c <= "\uf8ff" for c in text)
+    if broken > MAX_BROKEN_SHARE * len(text):
+        return True
+    if broken >= MIN_UNMAPPED_IN_TEXT and unmapped_in_text(text):
+        return True  # fewer, but set among Chinese text: a font (the title's) without a map
+    if layout is not None:
+        cells = [c for g in layout.grids for c in g.cells]
+        if len(cells) >= MIN_CELLS_FOR_EMPTY_GRID and sum(bool(c.words) for c in cells) < MIN_FILLED_SHARE * len(cells):
+            return True  # a ruled form whose cells hold no text: the text is in an image or curves
+        if partial_layer(record, page, layout):
+            return True  # labels as text, values as an image or curves
+        if layer is not None and layer.lies(record, page, layout):
+            return True
+    return False
+
+
+def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
+    """Every page's layout, from the text layer or by OCR (settings.ocr.mode). A page that
+    cannot hold a form (see `may_hold_form`) is read, but its grid and lines are not recovered."""
+    pymupdf.TOOLS.mupdf_warnings()  # drop warnings of earlier files
+    doc = open_document(path)
+    try:
+        layouts, ocr_pages, unread, skipped = [], [], [], []
+        layer = LayerCheck(settings)
+        titles = load_lexicon().titles
+        pages = iter(doc)
+        page = next(pages, None)
+        # Rules first, for every page (the next page's too: see may_hold_form); characters only
+        # where a layout is recovered: a page that cannot hold a form is judged by its plain text.
+        record = read_pdf_page(page, settings.grid, characters=False) if page is not None else None
+        previous_formlike = False
+        while page is not None:
+            following = next(pages, None)
+            upcoming = read_pdf_page(following, settings.grid, characters=False) if following is not None else None
+            text = None if record.segments else plain_text(page)
+            formlike = bool(record.segments) or title_like(text, titles)
+            if (settings.ocr.mode != "always" and text and not text.isspace()
+                    and not may_hold_form(formlike, previous_formlike, upcoming)
+                    and not needs_ocr(record, page, None, settings.ocr.mode, text=text)):
+                skipped.append(record)  # no rules, so no grid: needs_ocr with its layout says the same
+            else:
+                record = with_characters(record, page)
+                layout = recover_layout(record, settings) if record.words else None
+                if needs_ocr(record, page, layout, settings.ocr.mode, layer):
+                    from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
+                    from extract.pages.images import page_image
+
+                    layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
+                    ocr_pages.append(record.number)
+                elif layout is None:
+                    if needs_ocr(record, page, None, "auto"):
+                        unread.append(record.number)
+                if layout is not None:
+                    layouts.append(layout)
+            previous_formlike = formlike
+            page, record = following, upcoming
+        damage = None
+        if doc.is_repaired:
+            first = next((w for w in pymupdf.TOOLS.mupdf_warnings().splitlines() if w.strip()), "broken structure")
+            damage = first
+        return ReadPages(layouts, doc.page_count, ocr_pages, unread, damage, skipped)
+    finally:
+        doc.close()
+
+
+def title_like(text: str, titles: tuple[str, ...]) -> bool:
+    """Whether a line of the page's text could be a form title (segment/lexicon.py `is_title`),
+    judged cheaply and never wrongly no: a title line matches a spelling with at most a quarter
+    of its characters substituted, so the page holds all but that many of its characters."""
+    present = set(compact(text)) | set(text)
+    for spelling in titles:
+        need = set(spelling)
+        if len(need & present) >= len(need) - max(1, len(spelling) // 4):
+            return True
+    return False
+
+
+def may_hold_form(formlike: bool, previous_formlike: bool, upcoming: Page | None) -> bool:
+    """Whether a page's layout can matter to the forms. A page with ruling segments can hold a
+    form's table (or its continuation), one with title-like text its title (maybe at the foot,
+    the table on the next page). The page after either may hold a form's last lines ("评分等级：
+    优" under a table that ended at a page foot), and the page before a ruled page the lines
+    above its table (a unit, the year). Any other page — a cover, a page of prose — cannot."""
+    return formlike or previous_formlike or (upcoming is not None and bool(upcoming.segments))
+
+
+def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
+                  rules: Rules | None = None) -> tuple[list[Form], ReadPages]:
+    """The forms of one document (raises `BadInput` when the file cannot be read). `rules`:
+    the audit rules a scanned form's arithmetic is checked by (None: settings.audit_rules,
+    else the defaults)."""
+    pages = read_layouts(path, settings)
+    lex = load_lexicon()
+    forms = []
+    for i, seg in enumerate(segment_layouts(pages.layouts, lex)):
+        scanned = any(seg.page_start <= p <= seg.page_end for p in pages.ocr_pages)
+        forms.append(to_form(seg, i, "ocr" if scanned else "text", lex))
+    if pages.damage:
+        for form in forms:
+            form.needs_review = True
+            form.review_reasons.append(f"damaged PDF, repaired by the reader ({pages.damage}): check against the file")
+    flag_arithmetic_doubts([f for f in forms if f.method == "ocr"], rules or settings.audit_rules)
+    return forms, pages
+
+
+def flag_arithmetic_doubts(forms: list[Form], rules: Rules | None = None) -> None:
+    """A scanned form whose sums do not add up may hold a misread digit, however sure the
+    recogniser was: it goes to review (the values stay as read; the audit says the rest).
+    The audit's per-form checks (audit/checks.py), run on these forms' rows alone."""
+    if not forms:
+        return
+    import polars as pl
+
+    from extract.audit.checks import CHECKS, FINDINGS, blame_unread, build_context
+    from extract.audit.rules import load_rules
+    from extract.dataset import to_frames
+
+    frames = to_frames([DocumentResult(doc_id="", path="", status="ok", forms=forms)])
+    ctx = build_context(frames["forms"], frames["fund_lines"], frames["indicators"], rules or load_rules())
+    keep = {name: FINDINGS[name] for name in ("form_id", "check", "severity", "source")}
+    findings = pl.concat([check(ctx).select(list(keep)).cast(keep) for check in CHECKS.values()])
+    findings = blame_unread(findings, ctx.forms)
+    errors = findings.filter(pl.col("severity") == "error")
+    for form in forms:
+        checks = sorted(set(errors.filter(errors["form_id"] == f":{form.form_index}")["check"]))
+        if checks:
+            form.needs_review = True
+            form.review_reasons.append("arithmetic does not add up, a misreading is possible: " + ", ".join(checks))
+
+
+def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None,
+                     layouts: list[PageLayout] | None = None, *, rules: Rules | None = None) -> DocumentResult:
+    """Extract one file; never raises for anything the file does. Pass a list as `layouts`
+    to receive the pages' recovered layouts (for overlays). `rules`: the audit rules that
+    flag a scanned form whose arithmetic fails (None: settings.audit_rules, else the defaults)."""
+    started = time.perf_counter()
+    result = DocumentResult(doc_id=doc_id or "", path=shown_path)
+    try:
+        result.doc_id = result.doc_id or file_sha256(path)
+        forms, pages = extract_forms(path, settings, rules=rules)
+        result.forms, result.pages = forms, pages.page_count
+        result.frames = pages.frames
+        if layouts is not None:
+            layouts.extend(pages.layouts)
+        result.method = pages.method
+        result.status = "ok" if forms else "no_form"
+        notes = []
+        if pages.damage:  # read what the repair saved; say so, and whether it held a form
+            notes.append(f"damaged PDF ({pages.damage}): " + (
+                "repaired by the reader, forms read from what it saved" if forms
+                else "repaired by the reader, but no form could be read from what it saved"))
+        if looks := unread_form_pages(pages.layouts, forms, pages.ocr_pages):
+            result.needs_review = True
+            notes.append(f"page(s) {_pages(looks)} hold a ruled table that looks like a 自评表 but no form was "
+                         "read from it: check by eye")
+        if pages.unread:
+            notes.append(f"{len(pages.unread)} page(s) without a usable text layer not read (--ocr never): {_pages(pages.unread)}")
+        result.error = "; ".join(notes) or None
+        if notes and not forms and not result.needs_review:
+            result.status = "failed"
+    except BadInput as exc:
+        result.status, result.error = "failed", str(exc)
+    except Exception as exc:  # a bug, not the file's fault: record it and carry on
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        result.status = "failed"
+        result.error = f"internal error {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# A ruled page whose text names this many of the form's labels is taken for a form.
+_FORM_LABELS_SEEN = 3
+_FORM_LABELS = ("项目名称", "主管部门", "实施单位", "项目资金", "年度指标值", "实际完成值", "一级指标", "三级指标",
+                "预算执行率", "绩效目标", "评分等级")
+
+
+def unread_form_pages(layouts: list[PageLayout], forms: list[Form], ocr_pages: list[int]) -> list[int]:
+    """Pages outside every form read that hold a ruled table whose words carry the form's
+    title — or, on a scan, several of its labels: a reading failed there (a scan too poor,
+    a seal over the labels) and a person should look, rather than trust what was read."""
+    lex = load_lexicon()
+    out = []
+    for layout in layouts:
+        number = layout.page.number
+        if not layout.grids or any(f.page_start <= number <= f.page_end for f in forms):
+            continue
+        text = compact("".join(w.text for w in layout.page.words))
+        labels = sum(label in text for label in _FORM_LABELS)
+        if lex.is_title(text) or (number in ocr_pages and labels >= _FORM_LABELS_SEEN):
+            out.append(number)
+    return out
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10]))
+    return shown + (" …" if len(numbers) > 10 else "")

@@ -1,0 +1,149 @@
+"""Ruling lines found in pixels, as the same `Segment` records the text path gets from PDF
+drawings, so one grid builder serves both.
+
+Long thin runs of ink are kept by a morphological opening with a line-shaped kernel; a
+closing along the line first bridges the small breaks of faint or broken rules. A seal's
+arcs and the strokes of characters are too short to survive the opening.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extract.pages.types import Segment
+
+# Rules are told from the strokes of characters by length, measured in text heights: a
+# character's stroke is at most about one em long, a cell's border at least a few.
+MIN_H_RULE_EMS = 2.5  # the narrowest column of these forms is ~3 ems wide
+MIN_V_RULE_EMS = 1.3  # the lowest row is one line of text plus padding
+# Breaks up to this many ems in a surviving rule are bridged (faint, broken scan lines).
+MAX_GAP_EMS = 1.0
+# Components thicker than this (points) are blots or bold strokes, not rules.
+MAX_RULE_THICKNESS_PT = 3.0
+
+
+# A run inside a seal is a rule only if one outside the seal lies on the same line (within
+# this many pixels): the table's borders run on past the seal, its ring and strokes do not.
+# Pieces of a broken rule are told the same way.
+_COLLINEAR_PX = 4
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0: adaptive so uneven scan lighting does not swallow faint rules."""
+    import cv2
+
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def line_masks(ink: np.ndarray, em_px: float, text: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rule pixels of an ink mask, for text `em_px` pixels high.
+
+    The opening comes first, so that the strokes of neighbouring characters are never
+    joined into a line; the closing then bridges breaks in what survived. A rule broken
+    into pieces shorter than the opening's length (a photocopy's dropouts across a one-line
+    row's border) survives where its pieces lie on the line of a rule that did survive,
+    outside the text boxes (`text`: 255 where text was detected), whose characters' strokes
+    may lie on such a line where a merged cell's border is not drawn.
+    """
+    import cv2
+
+    gap = max(3, int(MAX_GAP_EMS * em_px))
+    masks = []
+    for ems, horizontal in ((MIN_H_RULE_EMS, True), (MIN_V_RULE_EMS, False)):
+        length = max(15, int(ems * em_px))
+        shape_open = (length, 1) if horizontal else (1, length)
+        shape_close = (gap, 1) if horizontal else (1, gap)
+        opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape_open))
+        short = max(5, int(PIECE_EMS * em_px))
+        pieces = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+            cv2.MORPH_RECT, (short, 1) if horizontal else (1, short)))
+        if text is not None:
+            pieces[text > 0] = 0
+        opened |= collinear_pieces(pieces, opened, horizontal)
+        masks.append(cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape_close)))
+    return masks[0], masks[1]
+
+
+# Pieces of a broken rule are kept down to this length (ems): longer than any stroke of a
+# character lying across the rule's line, which the cells' padding keeps off it anyway.
+PIECE_EMS = 0.5
+
+
+def collinear_pieces(pieces: np.ndarray, rules: np.ndarray, horizontal: bool) -> np.ndarray:
+    """The runs of `pieces` that lie on the line of a run of `rules` (within _COLLINEAR_PX)."""
+    import cv2
+
+    def centres(mask: np.ndarray):
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        pos = stats[1:n, 1] + stats[1:n, 3] / 2 if horizontal else stats[1:n, 0] + stats[1:n, 2] / 2
+        thin = (stats[1:n, 3] if horizontal else stats[1:n, 2]) <= 2 * _COLLINEAR_PX
+        return labels, pos, thin
+
+    _, rule_pos, rule_thin = centres(rules)
+    lines = np.sort(rule_pos[rule_thin])
+    if not len(lines):
+        return np.zeros_like(pieces)
+    labels, pos, thin = centres(pieces)
+    i = np.clip(np.searchsorted(lines, pos), 1, len(lines) - 1) if len(lines) > 1 else np.zeros(len(pos), int)
+    near = np.minimum(np.abs(lines[i] - pos), np.abs(lines[np.maximum(i - 1, 0)] - pos))
+    keep = np.concatenate([[False], thin & (near <= _COLLINEAR_PX)])
+    return np.where(keep[labels], np.uint8(255), np.uint8(0))
+
+
+Circle = tuple[float, float, float]  # x, y, radius in pixels
+
+
+def _inside_any(x: int, y: int, w: int, h: int, circles: list[Circle]) -> bool:
+    """Whether a box lies within one of the circles (grown by a tenth)."""
+    for cx, cy, r in circles:
+        R = 1.1 * r
+        corners = ((x, y), (x + w, y), (x, y + h), (x + w, y + h))
+        if all((px - cx) ** 2 + (py - cy) ** 2 <= R * R for px, py in corners):
+            return True
+    return False
+
+
+
+def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[Circle] | None = None) -> list[Segment]:
+    """One segment per connected run of rule pixels, in page points. Runs wholly inside a
+    seal are kept only where they continue a rule seen outside it (and erased from `mask`)."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[Segment] = []
+    comps = [(i, x, y, w, h) for i, (x, y, w, h, _a) in enumerate(stats[1:n], start=1)
+             if (h if horizontal else w) * scale <= MAX_RULE_THICKNESS_PT]
+    inside = {i for i, x, y, w, h in comps if seals and _inside_any(x, y, w, h, seals)}
+    lines_outside = [(y + h / 2) if horizontal else (x + w / 2) for i, x, y, w, h in comps if i not in inside]
+    for i, x, y, w, h in comps:
+        if i in inside:
+            pos = (y + h / 2) if horizontal else (x + w / 2)
+            if not any(abs(pos - p) <= _COLLINEAR_PX for p in lines_outside):
+                mask[labels == i] = 0
+                continue
+        if horizontal:
+            yc = (y + h / 2) * scale
+            out.append(Segment(x * scale, yc, (x + w) * scale, yc))
+        else:
+            xc = (x + w / 2) * scale
+            out.append(Segment(xc, y * scale, xc, (y + h) * scale))
+    return out
+
+
+def text_mask(shape: tuple[int, ...], boxes, inset: int = 2) -> np.ndarray:
+    """255 inside the text boxes (pixel rects), each shrunk by `inset` (their padding)."""
+    mask = np.zeros(shape[:2], np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        mask[int(y0) + inset:max(int(y0) + inset, int(y1) - inset), int(x0) + inset:max(int(x0) + inset, int(x1) - inset)] = 255
+    return mask
+
+
+def pixel_segments(
+    grey: np.ndarray, scale: float, em_px: float, seals: list[Circle] | None = None, text_boxes=None,
+) -> tuple[list[Segment], np.ndarray]:
+    """Ruling segments (page points) of a level page image, and the rule pixels.
+    `text_boxes`: the detected text (pixel rects), where no piece of a broken rule is sought."""
+    text = text_mask(grey.shape, text_boxes) if text_boxes is not None else None
+    hmask, vmask = line_masks(ink_mask(grey), em_px, text)
+    segments = mask_segments(hmask, True, scale, seals) + mask_segments(vmask, False, scale, seals)
+    return segments, hmask | vmask

@@ -1,0 +1,184 @@
+"""Raw engine output → `Word` records in page points. Pure functions, tested on recorded
+output (tests/data/): boxes are cut at the table's rules so no word straddles two cells."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+import numpy as np
+
+from extract.grid import Grid
+from extract.pages.types import Word
+
+# Detection boxes are padded around the ink (DB unclip); the font size is about this share
+# of the box height (measured on rendered pages: 10 pt text, 14–15 pt boxes).
+FONT_SHARE_OF_BOX = 0.7
+# A rule cuts a box only where it lies this far (points) inside it: a box merely touching
+# a border is not split.
+CUT_MARGIN = 2.0
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
+
+
+def crop(pixels: np.ndarray, rect: Rect) -> np.ndarray:
+    """The pixels of a rect (at least one pixel each way)."""
+    x0, y0, x1, y1 = (int(round(v)) for v in rect)
+    return pixels[max(0, y0):max(y0 + 1, y1), max(0, x0):max(x0 + 1, x1)]
+
+
+def quad_to_rect(quad: np.ndarray, width: int, height: int) -> Rect:
+    xs, ys = quad[:, 0], quad[:, 1]
+    return (max(0.0, float(xs.min())), max(0.0, float(ys.min())), min(float(width), float(xs.max())), min(float(height), float(ys.max())))
+
+
+def _vertical_rules_through(grid: Grid, x0: float, x1: float, y: float, vlines) -> list[float]:
+    lo, hi = bisect_right(grid.xs, x0 + CUT_MARGIN), bisect_left(grid.xs, x1 - CUT_MARGIN)
+    cuts = []
+    for x in grid.xs[lo:hi]:
+        if any(abs(v.pos - x) <= 2.0 and v.start <= y <= v.end for v in vlines):
+            cuts.append(x)
+    return cuts
+
+
+def untangle(rects: Sequence[Rect]) -> list[Rect]:
+    """Text boxes with the overlap of two boxes on one line given to the first: the detector
+    now and then boxes a line's end twice ("…管理规定，" and "，工"), and each box read alone
+    would print the overlap twice. A box lying wholly inside another on its line is dropped;
+    one the overlap would leave too narrow to read (a lone "≥" whose padding reaches into its
+    neighbour's box) is kept whole."""
+    out: list[Rect] = []
+    kept: dict[int, Rect] = {}  # input index → the box kept for it (the input's order is kept:
+    # the recogniser packs neighbouring short crops, and its readings depend on the packing)
+    for k in sorted(range(len(rects)), key=lambda k: (rects[k][0], rects[k][1])):
+        r = rects[k]
+        x0, y0, x1, y1 = r
+        h = y1 - y0
+        inside = False
+        for a0, b0, a1, b1 in out:
+            if min(y1, b1) - max(y0, b0) < 0.6 * min(h, b1 - b0) or not (a0 <= x0 < a1 - 2):
+                continue
+            inside = inside or x1 <= a1
+            x0 = max(x0, a1)
+        if x1 - x0 >= 0.5 * h:
+            kept[k] = (x0, y0, x1, y1)
+        elif not inside:
+            kept[k] = r
+        if k in kept:
+            out.append(kept[k])
+    return [kept[k] for k in sorted(kept)]
+
+
+_PUNCTUATION = frozenset("，,。、；;：:．.")
+
+
+def drop_doubled_marks(words: list[Word]) -> list[Word]:
+    """Where two boxes of one line meet inside a punctuation mark, each reads it: the second
+    loses its copy ("…规定，" + "，工" → "工")."""
+    out = sorted(words, key=lambda w: (round(w.cy), w.x0))
+    for i, w in enumerate(out):
+        prev = next((p for p in reversed(out[:i]) if abs(p.cy - w.cy) < 0.5 * (w.y1 - w.y0)), None)
+        if (prev is not None and abs(w.x0 - prev.x1) < 0.5 * (w.y1 - w.y0) and len(w.text) > 1
+                and w.text[0] in _PUNCTUATION and _nfkc(w.text[0]) == _nfkc(prev.text[-1])):
+            out[i] = Word(w.text[1:], w.x0, w.y0, w.x1, w.y1, w.baseline, w.size, w.confidence)
+    return out
+
+
+def split_at_rules(rect: Rect, scale: float, grids: Sequence[Grid], vlines) -> list[Rect]:
+    """Cut a box (pixels) where a drawn vertical rule of a table crosses it."""
+    x0, y0, x1, y1 = (v * scale for v in rect)
+    yc = (y0 + y1) / 2
+    for grid in grids:
+        gx0, gy0, gx1, gy1 = grid.bbox
+        if gy0 <= yc <= gy1 and x1 > gx0 and x0 < gx1:
+            cuts = _vertical_rules_through(grid, x0, x1, yc, vlines)
+            if cuts:
+                edges = [x0] + cuts + [x1]
+                return [(a / scale, rect[1], b / scale, rect[3]) for a, b in zip(edges, edges[1:]) if b - a > CUT_MARGIN]
+    return [rect]
+
+
+# "0.9%0": how the recogniser reads a small ‰ inside a line (a % then a stray 0).
+_PER_MILLE_MISREAD = re.compile(r"\d%0(?![\d.])")
+# Confidence left to a text that shows that pattern: low enough to send it to review.
+PER_MILLE_DOUBT = 0.6
+
+
+# Marks a speck of dust or noise (or a broken rule's stub: "|") is read as. Print never puts one of them before a Chinese
+# character or a number, nor after one at the end of a cell's run ("。" and "，" are the
+# Chinese stops; "," is kept: NFKC folds "，" to it).
+_SPECK_MARKS = ".·`'‘’!:;*■★•・▪|"
+_CJK_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
+_COLON_DECIMAL = re.compile(r"^(\d+):(\d{1,2})$")  # "10:00": a decimal point under a speck
+# At a run's end ":" and ";" are print ("年度资金总额：", a clause's "；" before a line break).
+_TRAILING_SPECKS = frozenset(_SPECK_MARKS) - {":", ";"}
+_ENDS_PRINT = re.compile(r"[\u3400-\u9fff0-9%‰)]")  # what a speck may follow at a run's end
+# Confidence left to a reading whose edges were cleaned: a doubt until a second reading agrees.
+SPECK_DOUBT = 0.8
+# Readings print does not make, whatever the recogniser's score: "°" after a Chinese
+# character (a 。 half lost), a list number with a comma ("4,消除"), a doubled stop (a speck
+# beside a comma), a letter or a lone digit stuck before a number ("S93.00", "2 1.00(场)": a
+# seal's stroke, a ≥). A doubt two agreeing readings do not settle (their errors are alike
+# here), only a reading without it.
+_NOT_PRINT = re.compile(r"(?<![0-9])°|^\d[,，](?=[\u3400-\u9fff]|$)|[,，]{2}|。。|^[A-Za-z](?=\d)|^\d (?=\d)")
+# Readings print seldom makes: a list number without its stop ("3投诉" — or a count that
+# starts a line: "2个标段"), a colon between Chinese characters (a ； misread), a number with
+# three decimals ("3.450人次": a thousands comma read as a point). A doubt the second reading
+# settles when it agrees.
+_UNLIKELY = re.compile(r"^\d(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[:：](?=[\u3400-\u9fff])"
+                       r"|(?<![\d.])\d{1,3}\.\d{3}(?!\d)")
+
+
+def not_print(text: str) -> bool:
+    """Whether a reading shows what print does not make (see _NOT_PRINT)."""
+    return bool(_NOT_PRINT.search(text))
+
+
+# A radical that looks like the enumeration comma and is never printed as itself in prose.
+_LOOKALIKES = str.maketrans({"丶": "、"})
+
+
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+def is_speck_reading(text: str) -> bool:
+    """A reading made only of the marks a speck is read as (":" beside "社会效益指标")."""
+    return bool(text) and all(_nfkc(ch) in _SPECK_MARKS for ch in text)
+
+
+def without_specks(text: str) -> str:
+    """A reading without the speck marks at its edges: ".校舍安全" → "校舍安全",
+    "1430.50." → "1430.50", "·分值" → "分值", "10:00" → "10.00"."""
+    out = text.translate(_LOOKALIKES)
+    while len(out) > 1 and _nfkc(out[0]) in _SPECK_MARKS and _CJK_OR_DIGIT.match(out[1]):
+        if out[0] == "." and out[1].isdigit() and "." not in out[1:]:
+            break  # ".5" may be a number whose 0 was lost: not a speck's doing
+        out = out[1:]
+    while len(out) > 1 and _nfkc(out[-1]) in _TRAILING_SPECKS and _ENDS_PRINT.match(out[-2]):
+        out = out[:-1]
+    if m := _COLON_DECIMAL.match(out):
+        out = f"{m.group(1)}.{m.group(2)}"
+    return out
+
+
+def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], scale: float, min_score: float) -> list[Word]:
+    """Recognised text of each box as a Word in page points (empty or hopeless reads dropped)."""
+    words = []
+    for (x0, y0, x1, y1), (text, score) in zip(rects, recognized):
+        text = text.strip()
+        if not text or score < min_score:
+            continue
+        if _PER_MILLE_MISREAD.search(text):
+            score = min(score, PER_MILLE_DOUBT)
+        cleaned = without_specks(text)
+        if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
+            text, score = cleaned, min(score, SPECK_DOUBT)
+        h = (y1 - y0) * scale
+        words.append(Word(
+            text=text, x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale,
+            baseline=(y0 + y1) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=score,
+        ))
+    return words

@@ -1,0 +1,126 @@
+"""Comparison operators told by the shape of their ink.
+
+Alone in a cell (the 指标性质 column of Sichuan and Yunnan forms), ≥ ≤ > < = are one small
+glyph each, and the recogniser confuses them at high scores (≤ read as "<" at 0.97, ≧ as
+"=" at 0.98: measured on the variant scans). Their shapes are simple: a chevron whose apex
+points right (>) or left (<), over which a bar (≥ ≤) or two (≧ ≦) may lie below; = and ═ are
+bars only. Like a lone dash, the shape settles what the reading could not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The glyphs a recogniser returns for a lone operator (and look-alikes it prints instead).
+OPERATOR_READINGS = frozenset("<>=≥≤≧≦═＜＞＝≠")
+# A row of ink this wide (share of the glyph's width) is a bar, not part of a chevron.
+_BAR_SHARE = 0.75
+# The chevron's ends sit on one side of the glyph, its apex on the other.
+_END_SIDE, _APEX_SIDE = 0.4, 0.6
+
+
+def _runs(row: np.ndarray, min_gap: int = 2) -> int:
+    """Separate strokes a row of ink crosses (gaps narrower than min_gap do not part them)."""
+    xs = np.nonzero(row)[0]
+    return 0 if not len(xs) else 1 + int(np.sum(np.diff(xs) > min_gap))
+
+
+def leading_glyph(ink: np.ndarray) -> np.ndarray | None:
+    """The first glyph of a line's ink: the leftmost stroke and the strokes under or over
+    it (a chevron and its bars), up to the first stroke that starts to their right. None
+    if the glyph runs into the next one."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    blobs = sorted((tuple(int(v) for v in st) for st in stats[1:n] if st[4] >= 4), key=lambda st: st[0])
+    if len(blobs) < 2:
+        return None  # one blob: a lone glyph (another path), or glyphs run together
+    x0, x1 = blobs[0][0], blobs[0][0] + blobs[0][2]
+    for bx, _, bw, _, _ in blobs[1:]:
+        if bx >= x1 - 1:
+            break
+        x1 = max(x1, bx + bw)
+    else:
+        return None
+    glyph = ink[:, x0:x1]
+    rows = np.nonzero(glyph.any(axis=1))[0]
+    return glyph if len(rows) and x1 - x0 <= 1.3 * (rows[-1] - rows[0] + 1) else None
+
+
+def _equals(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> bool:
+    """Bars only, shaped as =: one thick bar (a blurred =) or two of one length, close."""
+    h, w = crop.shape
+    groups, start = [], None
+    for r in range(h + 1):
+        if r < h and inked[r]:
+            start = r if start is None else start
+        elif start is not None:
+            groups.append((start, r))
+            start = None
+    if len(groups) == 1:
+        return h <= 0.8 * w
+    if len(groups) != 2:
+        return False
+    (a0, a1), (b0, b1) = groups
+    lengths = [int(crop[a0:a1].any(axis=0).sum()), int(crop[b0:b1].any(axis=0).sum())]
+    return min(lengths) >= 0.9 * max(lengths) and (b0 - a1) <= 0.7 * h  # 二: short top, wide gap
+
+
+def operator_shape(ink: np.ndarray) -> str | None:
+    """The operator one glyph's ink mask shows (≥ ≤ > < =), or None if it shows none."""
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 12:
+        return None
+    crop = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1] > 0
+    h, w = crop.shape
+    if h < 5 or w < 5 or not 0.3 <= w / h <= 3.0:
+        return None
+    widths = crop.sum(axis=1)
+    bar = widths >= _BAR_SHARE * w
+    inked = widths > 0
+    if bar[inked].all():
+        return "=" if _equals(crop, bar, inked) else None
+    # The chevron is what lies above the first bar (serifs may trail below the bars).
+    k = int(np.argmax(bar)) if bar.any() else h
+    bars_below = bool(bar[k:].any())
+    rows = [r for r in range(k) if inked[r]]
+    if len(rows) < 4 or bar[:k].any():
+        return None  # a bar above or inside the chevron: not an operator
+    centre = [float(np.nonzero(crop[r])[0].mean()) / max(1, w - 1) for r in rows]
+    apex = int(np.argmax(centre)) if centre[0] < 0.5 else int(np.argmin(centre))
+    # Below the apex a ">" has one stroke per row; a slanted underline (≥ in Song faces)
+    # adds a second, or, where blur joins the two, a stroke twice as thick as the arms.
+    arm = float(np.median([widths[r] for r in rows[:max(1, apex - 1)]]))
+    lower = rows[apex + 2:]
+    underline = sum(_runs(crop[r]) >= 2 for r in lower) >= 3 or (
+        len(lower) >= 3 and sorted(widths[r] for r in lower)[-2] >= 1.8 * arm)
+    # With a slanted underline the chevron's middle rows hold both strokes: judge the
+    # sides on the first and last rows and the apex alone.
+    ends = (centre[0] + centre[-1]) / 2
+    if ends < _END_SIDE and centre[apex] > _APEX_SIDE:
+        op = ">"
+    elif ends > 1 - _END_SIDE and centre[apex] < 1 - _APEX_SIDE:
+        op = "<"
+    else:
+        return None
+    return {">": "≥", "<": "≤"}[op] if bars_below or underline else op
+
+
+# A loop smaller than this share of the largest is a pinhole where strokes nearly touch.
+_MIN_LOOP_SHARE = 0.2
+
+
+def percent_shape(ink: np.ndarray) -> str | None:
+    """% or ‰ by the loops of its ink (two or three): the recogniser reads a small ‰ as %."""
+    import cv2
+
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 12:
+        return None
+    crop = (ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1] > 0).astype(np.uint8)
+    contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return None
+    holes = [cv2.contourArea(c) + len(c) / 2 for c, h in zip(contours, hierarchy[0]) if h[3] >= 0]
+    loops = [a for a in holes if a >= _MIN_LOOP_SHARE * max(holes, default=0)]
+    return {2: "%", 3: "‰"}.get(len(loops))

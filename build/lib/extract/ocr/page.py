@@ -1,0 +1,341 @@
+"""A scanned page → the same PageLayout the text path produces: upright and level pixels,
+the grid from the rules, PaddleOCR text cut to cells, lone dashes found from ink."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from extract.grid import PageLayout
+from extract.grid.cells import find_grids
+from extract.grid.lines import snap_segments
+from extract.grid.pixels import ink_mask, pixel_segments
+from extract.grid.text import assign_words, free_lines
+from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, crop, quad_to_rect, split_at_rules, to_words, untangle, drop_doubled_marks, is_speck_reading
+from extract.ocr.engine import Engine, get_engine
+from extract.ocr.second import doubt_lost_list_stops, read_doubts_again, read_lines_again
+from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_shape, percent_shape
+from extract.pages.images import (
+    MIN_SKEW_DEGREES, PageImage, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
+)
+from extract.pages.types import Page, Word
+from extract.settings import Settings
+from extract.values.form import OPERATOR_CONFIDENCE, REVIEW_CONFIDENCE
+
+# Recognition scores compared between a page and its 180° turn, on this many short lines.
+_ORIENT_SAMPLES = 6
+# Read this well as they are, the sample lines are upright: no need to try them turned.
+_SURELY_UPRIGHT = 0.85
+# Reads below this score are noise (stray marks, seal strokes), not text.
+MIN_WORD_SCORE = 0.3
+# A lone dash the detector missed: how sure we are of the ink-shape reading.
+DASH_CONFIDENCE = 0.9
+# Pixels around a detected rule also erased: deskewing and blur spread a rule's edge.
+RULE_FRINGE_PX = 2
+# A blob of ink this large (pixels) left outside every text box is something unread (a
+# 10 pt comma at 200 dpi is ~25 px); smaller ones are scan noise.
+UNREAD_INK_MIN_AREA = 20
+UNREAD_INK_CONFIDENCE = 0.6
+
+
+def _dilate(mask: np.ndarray, px: int) -> np.ndarray:
+    import cv2
+
+    return cv2.dilate(mask, np.ones((2 * px + 1, 2 * px + 1), np.uint8))
+
+
+def _boxes(engine: Engine, pixels: np.ndarray) -> list[Rect]:
+    h, w = pixels.shape[:2]
+    return [quad_to_rect(d.quad, w, h) for d in engine.detect(pixels)]
+
+
+def upright(engine: Engine, pixels: np.ndarray, boxes: list[Rect]) -> tuple[int, np.ndarray, list[Rect]]:
+    """Quarter turns (counter-clockwise, np.rot90's k) that make the text upright, with the
+    turned page and its text boxes.
+
+    Text lines are wide when the page is upright or upside down and tall when it lies on
+    its side; which of two is decided by reading a few short lines both ways round.
+    """
+    wide = sum((r[2] - r[0]) > 1.5 * (r[3] - r[1]) for r in boxes)
+    tall = sum((r[3] - r[1]) > 1.5 * (r[2] - r[0]) for r in boxes)
+    turns = 0
+    if tall > wide:
+        turns, pixels = 1, np.ascontiguousarray(np.rot90(pixels, 1))
+        boxes = _boxes(engine, pixels)
+    # Short lines (2–6 characters) read fast and surely; long ones cost time for nothing.
+    short = [r for r in boxes if 2 <= (r[2] - r[0]) / max(1.0, r[3] - r[1]) <= 6]
+    crops = [crop(pixels, r) for r in sorted(short, key=lambda r: r[3] - r[1], reverse=True)[:_ORIENT_SAMPLES]]
+    if crops:
+        as_is = np.mean([s for _, s in engine.recognize(crops)])
+        if as_is >= _SURELY_UPRIGHT:
+            return turns, pixels, boxes
+        flipped = np.mean([s for _, s in engine.recognize([np.ascontiguousarray(np.rot90(c, 2)) for c in crops])])
+        if flipped > as_is:
+            h, w = pixels.shape[:2]
+            turns, pixels = turns + 2, np.ascontiguousarray(np.rot90(pixels, 2))
+            boxes = [(w - x1, h - y1, w - x0, h - y0) for x0, y0, x1, y1 in boxes]
+    return turns, pixels, boxes
+
+
+# Beside a dash's stroke, blobs up to this share of its size are specks, not characters.
+DASH_SPECK_SHARE = 0.2
+
+
+def is_dash(ink: np.ndarray, max_width_share: float = 0.6) -> bool:
+    """Whether an ink mask (a cell's inside, or a text box) holds one short flat stroke and
+    nothing else."""
+    import cv2
+
+    if ink.size == 0 or not ink.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = sorted((st for st in stats[1:n] if st[4] >= 6), key=lambda st: st[4], reverse=True)
+    # Specks of noise or of a seal's remains beside the stroke do not count.
+    if not blobs or any(st[4] > DASH_SPECK_SHARE * blobs[0][4] for st in blobs[1:]):
+        return False
+    _, _, bw, bh, _ = blobs[0]
+    return bool(bw >= 2.5 * bh and bh <= 0.3 * ink.shape[0] and bw <= max_width_share * ink.shape[1])
+
+
+def _cell_ink(ink: np.ndarray, cell, scale: float, pad: int = 4) -> tuple[np.ndarray, int, int]:
+    x0, y0, x1, y1 = (int(v / scale) for v in (cell.x0, cell.y0, cell.x1, cell.y1))
+    return ink[y0 + pad:y1 - pad, x0 + pad:x1 - pad], x0 + pad, y0 + pad
+
+
+def settle_dashes(grids, ink: np.ndarray, scale: float) -> None:
+    """Dashes, read or missed: a cell whose only mark is one flat stroke holds "-".
+
+    The recogniser scores its reading of a dash low (一, —, - at 0.3–0.8), and the
+    detector often misses a lone dash altogether; the stroke's shape settles both.
+    """
+    for grid in grids:
+        for cell in grid.cells:
+            text = "".join(w.text for w in cell.words)
+            # A short reading ("1", "一", "—") may be a dash; the ink's shape decides.
+            if len(text) > 2:
+                continue
+            inside, ox, oy = _cell_ink(ink, cell, scale)
+            if not is_dash(inside):
+                continue
+            import cv2
+
+            _, _, stats, _ = cv2.connectedComponentsWithStats(inside, connectivity=8)
+            bx, by, bw, bh, _ = max(stats[1:], key=lambda st: st[4])
+            x0, y0 = (ox + bx) * scale, (oy + by) * scale
+            dash = Word("-", x0, y0, x0 + bw * scale, y0 + bh * scale, y0 + bh * scale / 2, max(bw * scale, 6.0), DASH_CONFIDENCE)
+            cell.words = [dash]
+
+
+# A lone operator whose shape is clear: as sure as a clean dash. Where the shape and the
+# recogniser disagree the shape wins (measured: the recogniser's confusions score ≥ 0.97).
+OPERATOR_SHAPE_CONFIDENCE = 0.97
+# A lone glyph read this unsurely may be an operator the recogniser does not know (≧ → "W").
+_UNSURE_GLYPH = 0.9
+
+
+def settle_lone_glyphs(grids, ink: np.ndarray, scale: float) -> None:
+    """A cell holding one operator glyph (≥ ≤ > < =) gets the operator its ink shows, and
+    one holding % or ‰ the sign its loops show."""
+    for grid in grids:
+        for cell in grid.cells:
+            if len(cell.words) != 1 or len(cell.words[0].text) != 1:
+                continue
+            word = cell.words[0]
+            if word.text in "%‰":
+                shape = percent_shape
+            elif word.text in OPERATOR_READINGS or word.confidence < _UNSURE_GLYPH:
+                shape = operator_shape
+            else:
+                continue
+            inside, _, _ = _cell_ink(ink, cell, scale)
+            sign = shape(inside)
+            if sign is not None:
+                sure = max(word.confidence, OPERATOR_SHAPE_CONFIDENCE) if word.text == sign else OPERATOR_SHAPE_CONFIDENCE
+                cell.words = [replace(word, text=sign, confidence=sure)]
+
+
+# A text's operator corrected from its shape stays in doubt (below the operator threshold
+# of values.form): measured on the scan fixtures, the doubts that unsure operators raise
+# also cover other misreadings of their forms that no other check catches yet.
+CORRECTED_OPERATOR_CONFIDENCE = 0.9
+
+
+def settle_leading_operators(grids, ink: np.ndarray, scale: float) -> None:
+    """A text that starts with an operator ("≥95%", ">3000人次") gets the operator its first
+    glyph's ink shows, where the shape is clear: the recogniser takes ≥ for > (and back) at
+    scores up to 0.97."""
+    for grid in grids:
+        for cell in grid.cells:
+            for i, word in enumerate(cell.words):
+                if len(word.text) < 2 or word.text[0] not in OPERATOR_READINGS:
+                    continue
+                box = (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)
+                glyph = leading_glyph(crop(ink, box))
+                sign = operator_shape(glyph) if glyph is not None else None
+                if sign is not None and sign != word.text[0]:
+                    cell.words[i] = replace(word, text=sign + word.text[1:],
+                                            confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
+                elif sign is not None and REVIEW_CONFIDENCE <= word.confidence < OPERATOR_CONFIDENCE:
+                    # Recogniser and ink shape, two readings made apart, agree on the operator:
+                    # the one doubt the operator threshold guards against is settled.
+                    cell.words[i] = replace(word, confidence=OPERATOR_CONFIDENCE)
+
+
+# After a red seal is painted out, the light fringe of its strokes remains; the recogniser
+# reads some of it as characters (测 → "上" at 0.98). Print is dark: a word whose darkest ink
+# is lighter than this share of the way from the page's print to white is seal residue.
+FAINT_INK_SHARE = 0.6
+
+
+def print_level(words: list[Word], g: np.ndarray, scale: float) -> tuple[float, list[float]]:
+    """How dark the page's print is (the median of its words' darkest ink), and each word's
+    darkest ink."""
+    darkest = []
+    for w in words:
+        pixels = crop(g, (w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale))
+        darkest.append(float(np.percentile(pixels, 2)) if pixels.size else 255.0)
+    return (float(np.median(darkest)) if darkest else 0.0), darkest
+
+
+def faint_limit(level: float) -> float:
+    """Ink lighter than this is not print (FAINT_INK_SHARE of the way from print to white)."""
+    return level + FAINT_INK_SHARE * (255 - level)
+
+
+def drop_seal_residue(words: list[Word], cleaned: np.ndarray, scale: float) -> list[Word]:
+    """Words read from the faint remains of a painted-out red seal."""
+    level, darkest = print_level(words, grey(cleaned), scale)
+    if not darkest:
+        return words
+    limit = faint_limit(level)
+    return [w for w, d in zip(words, darkest) if d <= limit or w.text == "-"]
+
+
+def doubt_unread_ink(grids, ink: np.ndarray, rects: list[Rect], scale: float, g: np.ndarray | None = None,
+                     level: float | None = None) -> list[tuple[object, list[Rect]]]:
+    """Cells holding ink that no text box covered (a comma at a line's end, a character the
+    detector passed over), with that ink's boxes (pixels): their text may be incomplete.
+    With the grey page `g` and its print `level`, ink much lighter than print (a grey
+    stamp's strokes, bleed-through) does not count: it is not print that went unread."""
+    import cv2
+
+    covered = np.zeros_like(ink)
+    for x0, y0, x1, y1 in rects:
+        covered[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0) - 2):int(x1) + 3] = 255
+    limit = faint_limit(level) if g is not None and level is not None else None
+    doubted = []
+    for grid in grids:
+        for cell in grid.cells:
+            if not cell.words or all(w.text == "-" for w in cell.words):
+                continue
+            inside, ox, oy = _cell_ink(ink, cell, scale)
+            cov, _, _ = _cell_ink(covered, cell, scale)
+            loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
+            blobs = [i for i in range(1, n) if stats[i, 4] >= UNREAD_INK_MIN_AREA and stats[i, 3] >= 3]
+            if blobs and limit is not None:
+                shade = g[oy:oy + inside.shape[0], ox:ox + inside.shape[1]]
+                blobs = [i for i in blobs if float(np.percentile(shade[labels == i], 10)) <= limit]
+            if blobs:
+                doubted.append((cell, [(ox + stats[i, 0], oy + stats[i, 1], ox + stats[i, 0] + stats[i, 2],
+                                        oy + stats[i, 1] + stats[i, 3]) for i in blobs]))
+    return doubted
+
+
+def settle_unread_ink(engine: Engine, unread, pixels: np.ndarray, scale: float, second: bool = True) -> None:
+    """The lines of a cell that hold unread ink are read again, the cell's whole width, by
+    both recognisers: where they agree, their reading replaces the line's words; elsewhere
+    the cell's words lose their certainty, so the form goes to review instead of carrying a
+    silently shortened text."""
+    for cell, blobs in unread:
+        reread = read_lines_again(engine, cell, blobs, pixels, scale) if second else None
+        if reread is not None:
+            cell.words = reread
+        else:
+            cell.words = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
+
+
+def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: float) -> list[Word]:
+    """The words of the text boxes. Boxes left empty by the erased rules are skipped, and a
+    box holding one flat stroke is a dash without asking the recogniser (which reads a lone
+    dash as 1, 一 or — at low scores)."""
+    ink = ink_mask(grey(pixels))
+    to_read, dashes = [], []
+    for r in rects:
+        box_ink = crop(ink, r)
+        if not box_ink.any():
+            continue
+        (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
+    words = to_words(to_read, engine.recognize([crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
+    words += to_words(dashes, [("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
+    return words
+
+
+def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
+    engine = get_engine(settings.ocr.threads)
+    # A red seal is neither text nor rule; where it covers black ink, the ink stays black.
+    pixels = remove_red(image.pixels)
+    pixels_had_red = pixels is not image.pixels
+    # Level first (rules are level in any quarter turn), then find text once and turn upright.
+    image.skew = skew_angle(grey(pixels))
+    if abs(image.skew) >= MIN_SKEW_DEGREES:
+        pixels = rotate(pixels, image.skew)
+    image.turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))
+    g = grey(pixels)
+    h, w = g.shape
+    scale = image.scale
+    em_px = float(np.median([b[3] - b[1] for b in boxes])) * FONT_SHARE_OF_BOX if boxes else 12.0 / scale
+
+    seals = find_seals(g)
+    segments, rules = pixel_segments(g, scale, em_px, seals=seals, text_boxes=boxes)
+    if seals:  # a seal scanned in grey: paint out what is as light as its ring, then read again
+        pixels = remove_grey_seals(pixels, seals, text_ink_level(g, boxes, seals))
+        boxes = _boxes(engine, pixels)
+    text_pixels = despeckle(pixels, em_px)
+    if text_pixels is pixels:
+        text_pixels = pixels.copy()
+    hlines, vlines = snap_segments(segments, settings.grid)
+    grids = find_grids(number, hlines, vlines, settings.grid)
+
+    # The tables' rules erased from the crops (with their anti-aliased fringe): nothing is read
+    # from a line. Only inside tables: a big title's strokes are long enough to pass for rules.
+    in_tables = np.zeros_like(rules)
+    for grid in grids:
+        x0, y0, x1, y1 = (int(v / scale) for v in grid.bbox)
+        m = 2 * RULE_FRINGE_PX
+        in_tables[max(0, y0 - m):y1 + m + 1, max(0, x0 - m):x1 + m + 1] = 1
+    text_pixels[_dilate(rules * in_tables, RULE_FRINGE_PX) > 0] = 255
+    rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, grids, vlines)]
+    words = drop_doubled_marks(read_boxes(engine, text_pixels, rects, scale))
+    if pixels_had_red:
+        words = drop_seal_residue(words, text_pixels, scale)
+
+    outside = assign_words(grids, words, settings.text)
+    g_text = grey(text_pixels)
+    ink = ink_mask(g_text)
+    settle_dashes(grids, ink, scale)
+    settle_lone_glyphs(grids, ink, scale)
+    if settings.ocr.second_reading:
+        read_doubts_again(engine, grids, text_pixels, scale)
+    # After the second reading: a text both recognisers agree on whose leading operator its
+    # ink shape confirms is settled, operator included.
+    settle_leading_operators(grids, ink, scale)
+    # A speck read on its own beside a cell's text (after the lone glyphs took what were
+    # operators) is dropped.
+    for grid in grids:
+        for cell in grid.cells:
+            if len(cell.words) > 1 and any(not is_speck_reading(w.text) for w in cell.words):
+                cell.words = [w for w in cell.words if not is_speck_reading(w.text)]
+    # Only boxes that gave text cover ink: one whose reading was dropped (too unsure, a speck,
+    # or empty) leaves its ink unread, and the cell in doubt.
+    kept = [w for grid in grids for cell in grid.cells for w in cell.words] + outside
+    read = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in kept]
+    unread = doubt_unread_ink(grids, ink, read, scale, g_text, print_level(words, g_text, scale)[0])
+    settle_unread_ink(engine, unread, text_pixels, scale, second=settings.ocr.second_reading)
+    doubt_lost_list_stops(grids)
+    words = [word for grid in grids for cell in grid.cells for word in cell.words] + outside
+    page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments,
+                turns=image.turns, skew=image.skew, dpi=image.dpi)
+    outside = assign_words(grids, words, settings.text)  # again: lines of the settled cells
+    return PageLayout(page, hlines, vlines, grids, free_lines(outside, settings.text))

@@ -1,0 +1,175 @@
+"""A second reading of what the first reading is unsure of.
+
+PP-OCRv4 reads every text box; where it is unsure (a word scored below SECOND_READ_BELOW, or
+a reading print does not make: extract/ocr/convert.py) PP-OCRv6 small, a recogniser trained
+apart on other data (engine.SecondReader), reads the same crop. Two independent readings that
+agree are trusted: the word keeps its text and takes AGREED_CONFIDENCE. Where they differ
+nothing changes — the first reading stays, as unsure as it was, and the form goes to review
+naming it. PP-OCRv5 mobile was measured first and dropped: it silently loses characters of
+long lines at scores of 0.999. Measured on the degradation sweep (scripts/bench.py --scan-sweep).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from extract.ocr.convert import FONT_SHARE_OF_BOX, crop, not_print, without_specks
+from extract.ocr.engine import Engine
+from extract.pages.types import Word
+from extract.values.text import normalize
+
+# Words read below this are read again. Above it the first reading stands on its own.
+SECOND_READ_BELOW = 0.85
+# Words holding a digit are read again below this: a number's or a target's meaning turns on
+# one glyph (≥ read as "2" at 0.9: "290%"). Reading every such word (1.01) measured 26.5% of a
+# degraded scan's ingest, over the 15% budget; this bound keeps the cost near that of the
+# unsure words alone (8.9%) but lets a sure misread ("290%") through the sampled sweep test: kept
+# at 1.01 until a cheaper check catches those (scripts/bench.py --scan-command DIR --second-reading both).
+NUMBER_READ_BELOW = 1.01
+# A first reading the second contradicts surely, and a third does not settle, is a doubt
+# however sure the first recogniser was: below the review threshold.
+DISPUTED_CONFIDENCE = 0.8
+# What two agreeing readings are worth: above the review threshold (values.form), below the
+# operator threshold, so an operator still needs its ink shape to be trusted.
+AGREED_CONFIDENCE = 0.9
+# A second reading this unsure does not count as a reading.
+MIN_SECOND_SCORE = 0.5
+# Dashes as either recogniser reads a printed "-" or "—" (values hold them as "-").
+_DASHES = str.maketrans({"一": "-", "—": "-", "–": "-", "－": "-", "‐": "-"})
+
+
+def same_reading(first: str, second: str) -> bool:
+    """Whether two readings say the same, as the dataset stores text (NFKC, straight quotes,
+    no spaces beside Chinese characters)."""
+    a, b = (normalize(without_specks(t)) for t in (first, second))
+    if len(a) == 1 and len(b) == 1:
+        a, b = a.translate(_DASHES), b.translate(_DASHES)
+    return bool(a) and a == b
+
+
+def read_doubts_again(engine: Engine, grids, pixels: np.ndarray, scale: float) -> int:
+    """Read every unsure word of the tables again with the second recogniser; returns how
+    many doubts two readings settled. `pixels`: the image the first reading was cut from."""
+    targets: list[tuple[object, int, Word]] = []
+    for grid in grids:
+        for cell in grid.cells:
+            for i, word in enumerate(cell.words):
+                limit = NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text) else SECOND_READ_BELOW
+                if word.confidence < limit:
+                    targets.append((cell, i, word))
+    if not targets:
+        return 0
+    crops = [crop(pixels, (w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)) for _, _, w in targets]
+    settled = 0
+    split: list[tuple[object, int, Word, str, np.ndarray]] = []
+    for (cell, i, word), (text, score), image in zip(targets, engine.recognize_again(crops), crops):
+        if score >= MIN_SECOND_SCORE and same_reading(word.text, text):
+            if not not_print(word.text):
+                cell.words[i] = replace(word, confidence=max(word.confidence, AGREED_CONFIDENCE))
+                settled += 1
+        elif score >= SURE_SECOND_SCORE and _operator_by_shape(word.text, text, image):
+            # "290%" / "≥90%": the second reads an operator where the first read a glyph, the
+            # rest agrees, and the glyph's ink is that operator's shape — two of three readings.
+            cell.words[i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
+            settled += 1
+        elif score >= SURE_SECOND_SCORE and not not_print(text):
+            split.append((cell, i, word, text, image))
+    # Where the two differ and the second is sure, the first recogniser reads the crop again
+    # enlarged: if it now says what the second said, two recognisers agree on that reading.
+    for (cell, i, word, text, _), (third, s3) in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
+        if s3 >= MIN_SECOND_SCORE and same_reading(third, text) and not not_print(text):
+            cell.words[i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
+            settled += 1
+        else:
+            cell.words[i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
+    return settled
+
+
+_LIST_ITEM = re.compile(r"^(\d{1,2})[.、．]")
+_LOST_STOP = re.compile(r"^(\d{1,2})(?=[\u3400-\u9fff])")
+
+
+def doubt_lost_list_stops(grids) -> None:
+    """In a cell whose lines number their items ("1." "2." …), a line that opens with the next
+    number but no stop ("3全年实施") lost its "." to the reading — both recognisers drop it
+    alike, so agreement does not clear it: the word is put in doubt. (A wrapped line that
+    starts with a count, "2座,", follows no item 1 and is left alone.)"""
+    for grid in grids:
+        for cell in grid.cells:
+            numbers = {int(m.group(1)) for w in cell.words if (m := _LIST_ITEM.match(w.text))}
+            bare = {i: int(m.group(1)) for i, w in enumerate(cell.words) if (m := _LOST_STOP.match(w.text))}
+            # Items numbered 1, 2 … with every stop lost are a list too.
+            listed = numbers or ({1, 2} <= set(bare.values()))
+            for i, n in bare.items():
+                if listed and n not in numbers and (n - 1 in numbers | set(bare.values()) or n == 1):
+                    cell.words[i] = replace(cell.words[i], confidence=min(cell.words[i].confidence, DISPUTED_CONFIDENCE))
+
+
+# A second reading this sure, against a first one, is worth a third (see read_doubts_again).
+SURE_SECOND_SCORE = 0.9
+
+
+def _operator_by_shape(first: str, second: str, image: np.ndarray) -> bool:
+    from extract.grid.pixels import ink_mask
+    from extract.ocr.glyphs import leading_glyph, operator_shape
+    from extract.pages.images import grey
+
+    a, b = normalize(without_specks(first)), normalize(without_specks(second))
+    if len(b) < 2 or b[0] not in "≥≤<>=" or a[:1] == b[:1] or not same_reading(a[1:], b[1:]):
+        return False
+    glyph = leading_glyph(ink_mask(grey(image)))
+    return glyph is not None and operator_shape(glyph) == b[0]
+
+
+def _enlarged(image: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.resize(image, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """The words grouped into printed lines: boxes that overlap in height."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.cy):
+        if lines and w.y0 < min(v.y1 for v in lines[-1]) and w.cy > max(v.y0 for v in lines[-1]):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return lines
+
+
+def read_lines_again(engine: Engine, cell, blobs, pixels: np.ndarray, scale: float) -> list[Word] | None:
+    """The cell's words with every line that holds ink its text boxes missed (`blobs`, pixel
+    boxes) read again across the cell's width by both recognisers, each such line replaced
+    by their agreed reading; None where a blob lies on no line or a line's readings differ."""
+    lines = _lines(cell.words)
+    bands = [(min(w.y0 for w in ln) / scale, max(w.y1 for w in ln) / scale) for ln in lines]
+    touched: dict[int, list] = {}
+    for b in blobs:
+        cy = (b[1] + b[3]) / 2
+        at = [i for i, (y0, y1) in enumerate(bands) if y0 - 2 <= cy <= y1 + 2]
+        if len(at) != 1:
+            return None
+        touched.setdefault(at[0], []).append(b)
+    crops, rects = [], []
+    for i, hits in touched.items():
+        y0, y1 = bands[i]
+        x0 = max(cell.x0 / scale + 1, min(min(w.x0 for w in lines[i]) / scale, min(b[0] for b in hits) - 3))
+        x1 = min(cell.x1 / scale - 1, max(max(w.x1 for w in lines[i]) / scale, max(b[2] for b in hits) + 3))
+        rects.append((x0, y0, x1, y1))
+        crops.append(crop(pixels, rects[-1]))
+    firsts, seconds = engine.recognize(crops), engine.recognize_again(crops)
+    out = {i: ln for i, ln in enumerate(lines)}
+    for i, (x0, y0, x1, y1), (a, sa), (b, sb) in zip(touched, rects, firsts, seconds):
+        if min(sa, sb) < MIN_SECOND_SCORE or not same_reading(a, b) or not_print(a):
+            return None
+        # The ink the boxes missed must show in the new reading as something more.
+        if len(normalize(without_specks(a))) <= len(normalize("".join(w.text for w in lines[i]))):
+            return None
+        h = (y1 - y0) * scale
+        out[i] = [Word(text=without_specks(a.strip()), x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale,
+                       baseline=(y0 + y1) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=AGREED_CONFIDENCE)]
+    return [w for i in sorted(out) for w in out[i]]

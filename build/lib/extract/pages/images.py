@@ -1,0 +1,233 @@
+"""Page images for OCR: the scan itself where a page is one image, else a rendering; and the
+pixel clean-ups every later step wants (grey, seal removed, deskewed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pymupdf
+
+# A single image covering this share of the page is the page's scan.
+_SCAN_COVERAGE = 0.85
+# Above this resolution a scan is rendered down: more pixels cost OCR time, not accuracy.
+_MAX_NATIVE_DPI = 320
+# A page image is never larger than this (an A4 page at 400 dpi is 15.5 M pixels); a
+# 12000 × 12000 scan is rendered down to it rather than held at 432 MB.
+MAX_PIXELS = 40_000_000
+
+
+@dataclass
+class PageImage:
+    """A page as pixels (H×W×3 uint8, BGR) and how pixels map to page points."""
+
+    pixels: np.ndarray
+    scale: float  # page points per pixel
+    turns: int = 0  # quarter turns (counter-clockwise) applied to make the page upright
+    skew: float = 0.0  # degrees of rotation removed by deskewing
+
+    @property
+    def dpi(self) -> float:
+        return 72.0 / self.scale
+
+
+def _to_bgr(pix: pymupdf.Pixmap) -> np.ndarray:
+    if pix.alpha:
+        pix = pymupdf.Pixmap(pix, 0)
+    if pix.colorspace is None or pix.n not in (1, 3):
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pix)
+    arr = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+    if pix.n == 1:
+        return np.repeat(arr, 3, axis=2)
+    return np.ascontiguousarray(arr[:, :, ::-1])
+
+
+def page_image(page: pymupdf.Page, dpi: int) -> PageImage:
+    """The scan at its own resolution if the page is one image, else the page rendered at dpi."""
+    infos = [i for i in page.get_image_info(xrefs=True) if i.get("xref")]
+    area = abs(page.rect)
+    if len(infos) == 1 and area > 0:
+        info = infos[0]
+        bbox = pymupdf.Rect(info["bbox"]) & page.rect
+        native_dpi = info["width"] / max(bbox.width, 1) * 72
+        axis_aligned = abs(info["transform"][1]) < 1e-3 and abs(info["transform"][2]) < 1e-3
+        small_enough = native_dpi <= _MAX_NATIVE_DPI and info["width"] * info["height"] <= MAX_PIXELS
+        if abs(bbox) >= _SCAN_COVERAGE * area and axis_aligned and small_enough:
+            pix = pymupdf.Pixmap(page.parent, info["xref"])
+            return PageImage(_to_bgr(pix), scale=page.rect.width / pix.width)
+    area_px = (page.rect.width * dpi / 72) * (page.rect.height * dpi / 72)
+    if area_px > MAX_PIXELS:
+        dpi = int(dpi * (MAX_PIXELS / area_px) ** 0.5)
+    pix = page.get_pixmap(dpi=dpi)
+    return PageImage(_to_bgr(pix), scale=72.0 / dpi)
+
+
+def grey(pixels: np.ndarray) -> np.ndarray:
+    return pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
+
+
+def remove_red(pixels: np.ndarray, margin: int = 25, min_red: int = 170) -> np.ndarray:
+    """Paint red ink (a seal) white: red is never the colour of a form's own text or rules.
+    The margin is low enough to catch the pink fringe JPEG chroma subsampling leaves; a dark
+    pixel stays, whatever its tint, for there the seal lies over black print."""
+    b, g, r = (pixels[:, :, i].astype(np.int16) for i in range(3))
+    red = (r - g > margin) & (r - b > margin) & (r >= min_red)
+    if not red.any():
+        return pixels
+    out = pixels.copy()
+    out[red] = 255
+    return out
+
+
+# A skew below this (degrees) is left alone: rotating costs more than it brings.
+MIN_SKEW_DEGREES = 0.05
+
+
+def in_layout_frame(pixels: np.ndarray, skew: float, turns: int) -> np.ndarray:
+    """A scan as its layout sees it: deskewed, then turned upright (as ocr_layout does)."""
+    if abs(skew) >= MIN_SKEW_DEGREES:
+        pixels = rotate(pixels, skew)
+    return np.ascontiguousarray(np.rot90(pixels, turns)) if turns % 4 else pixels
+
+
+def rotate(pixels: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate about the centre, keeping the size, filling with white."""
+    import cv2
+
+    h, w = pixels.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def skew_angle(grey_pixels: np.ndarray, max_degrees: float = 3.0) -> float:
+    """The rotation (degrees) that makes the ruling lines level: the angle whose row profile
+    of ink is sharpest (ruled tables give tall, narrow peaks when level)."""
+    import cv2
+
+    h, w = grey_pixels.shape
+    factor = 1000 / max(h, w)
+    small = cv2.resize(grey_pixels, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_AREA) if factor < 1 else grey_pixels
+    ink = (small < 128).astype(np.float32)
+    sh, sw = ink.shape
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D((sw / 2, sh / 2), angle, 1.0)
+        rows = cv2.warpAffine(ink, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0).sum(axis=1)
+        return float(np.var(rows))
+
+    best = max(np.arange(-max_degrees, max_degrees + 1e-9, 0.25), key=sharpness)
+    fine = np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05)
+    return float(max(fine, key=sharpness))
+
+
+# A seal's ring: dark along at least this share of its circumference.
+_RING_COVERAGE = 0.6
+# Seal ink must be at least this much lighter (grey levels) than the print's text strokes to
+# be told apart in a greyscale scan; a black stamp is left alone.
+_SEAL_CONTRAST = 8
+# Inside a seal, ink lighter than the text strokes by this much is the seal's (the ring is
+# its darkest part; its characters and star, lighter, must go too).
+_SEAL_CUT_ABOVE_TEXT = 25
+
+
+def find_seals(grey_pixels: np.ndarray) -> list[tuple[float, float, float]]:
+    """Round seals (x, y, radius in pixels): circles whose ring is inked nearly all round."""
+    import cv2
+
+    h, w = grey_pixels.shape
+    f = 800 / max(h, w)
+    small = cv2.medianBlur(cv2.resize(grey_pixels, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA), 5)
+    found = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1.5, minDist=80, param1=100, param2=50,
+                             minRadius=int(0.04 * small.shape[1]), maxRadius=int(0.16 * small.shape[1]))
+    seals = []
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    for x, y, r in (found[0] if found is not None else []):
+        best = 0.0
+        for dr in (-2, -1, 0, 1, 2):  # the ring has a width; the fitted radius may sit off its middle
+            xs = np.clip((x + (r + dr) * np.cos(angles)).astype(int), 0, small.shape[1] - 1)
+            ys = np.clip((y + (r + dr) * np.sin(angles)).astype(int), 0, small.shape[0] - 1)
+            best = max(best, float((small[ys, xs] < 200).mean()))
+        if best >= _RING_COVERAGE:
+            seals.append((x / f, y / f, r / f))
+    return seals
+
+
+def _ring_level(g: np.ndarray, x: float, y: float, r: float) -> float:
+    """The grey of a seal's ring: its darkest band (the fitted radius may miss the middle)."""
+    angles = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    levels = []
+    for rr in np.arange(r - 0.08 * r, r + 0.08 * r + 1, 2.0):
+        xs = np.clip((x + rr * np.cos(angles)).astype(int), 0, g.shape[1] - 1)
+        ys = np.clip((y + rr * np.sin(angles)).astype(int), 0, g.shape[0] - 1)
+        levels.append(float(np.median(g[ys, xs])))
+    return min(levels)
+
+
+def remove_grey_seals(pixels: np.ndarray, seals: list[tuple[float, float, float]], text_level: float) -> np.ndarray:
+    """In a greyscale scan a red seal is mid-grey: inside each seal, paint white what is as
+    light as the seal's ring. Print under the seal stays where its ink is clearly darker
+    (`text_level`: the grey of the page's text strokes); a seal as dark as the print is left."""
+    if not seals:
+        return pixels
+    g = grey(pixels)
+    out = pixels.copy()
+    for x, y, r in seals:
+        seal_level = _ring_level(g, x, y, r)
+        if seal_level - text_level < _SEAL_CONTRAST:
+            continue
+        cut = max((text_level + seal_level) / 2, text_level + _SEAL_CUT_ABOVE_TEXT)
+        R = int(r * 1.08) + 2
+        y0, y1, x0, x1 = max(0, int(y) - R), min(g.shape[0], int(y) + R), max(0, int(x) - R), min(g.shape[1], int(x) + R)
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        inside = (yy - y) ** 2 + (xx - x) ** 2 <= R * R
+        out[y0:y1, x0:x1][inside & (g[y0:y1, x0:x1] > cut)] = 255
+    return out
+
+
+def text_ink_level(grey_pixels: np.ndarray, boxes, seals) -> float:
+    """The grey of text strokes: the median, over text boxes clear of seals, of each box's
+    darkest pixels."""
+    levels = []
+    for x0, y0, x1, y1 in boxes:
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if any((cx - sx) ** 2 + (cy - sy) ** 2 <= (1.2 * r) ** 2 for sx, sy, r in seals):
+            continue
+        crop = grey_pixels[int(y0):int(y1) + 1, int(x0):int(x1) + 1]
+        if crop.size:
+            levels.append(float(np.percentile(crop, 5)))
+    return float(np.median(levels)) if levels else 0.0
+
+
+# Specks (a photocopy's toner dust, a binarised page's noise) are read as "." "·" "'" beside
+# the text they fall near. A blob of ink smaller than SPECK_EMS of an em each way, with no
+# larger ink within SPECK_CLEARANCE_EMS, is a speck: print's own dots (a decimal point, 。,
+# 、) sit beside the characters they belong to, well within that reach.
+SPECK_EMS = 0.22
+SPECK_CLEARANCE_EMS = 0.7
+
+
+def despeckle(pixels: np.ndarray, em_px: float) -> np.ndarray:
+    """The page with its isolated specks painted paper white (a copy; `pixels` unchanged)."""
+    import cv2
+
+    from extract.grid.pixels import ink_mask
+
+    ink = ink_mask(grey(pixels))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small_area = max(4.0, (SPECK_EMS * em_px) ** 2)
+    extent = np.maximum(stats[1:n, 2], stats[1:n, 3])
+    small = np.concatenate([[False], (stats[1:n, 4] < small_area) & (extent < SPECK_EMS * em_px)])
+    if not small.any():
+        return pixels
+    big = np.where(small[labels] | (labels == 0), np.uint8(0), np.uint8(255))
+    reach = max(1, int(round(SPECK_CLEARANCE_EMS * em_px)))
+    near_big = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    # A small blob is kept if any of its pixels lies near larger ink.
+    touching = np.zeros(n, bool)
+    touching[np.unique(labels[(near_big > 0) & small[labels]])] = True
+    speck = small & ~touching
+    if not speck.any():
+        return pixels
+    out = pixels.copy()
+    out[speck[labels]] = 255
+    return out

@@ -1,0 +1,269 @@
+"""A segmented form's printed texts → the typed Form record, every number parsed.
+
+A field that was printed but cannot be read as what its column holds keeps its value null,
+gets confidence 0 and puts the form under review: never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.records import FieldBox, Form, FundLine, Indicator
+from extract.segment.lexicon import Lexicon
+from extract.segment.types import Field, RawFundLine, SegmentedForm
+from extract.values.measures import parse_measure
+from extract.values.numbers import EMPTY_MARKS, parse_number
+from extract.values.text import compact, normalize
+
+# Below this a field is uncertain and its form needs review (OCR confidences are 0–1).
+# Calibrated on the scan fixtures (scripts/bench.py --scans): the surest wrong reading there,
+# a paragraph line that lost its "。", scored 0.84; right readings mostly score above 0.9.
+REVIEW_CONFIDENCE = 0.85
+# A target's meaning turns on one glyph (≥ or >); OCR confuses them at scores up to ~0.92
+# (measured on the scan fixtures), so an operator read below this is a doubt.
+OPERATOR_CONFIDENCE = 0.95
+_OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
+# A first-level label that declares its weight: "产出指标(50分)" (Anhui).
+_LEVEL1_WEIGHT = re.compile(r"^(.+?)\((\d+(?:\.\d+)?)分\)$")
+# What a split target's 指标性质 column says of a qualitative row.
+_QUALITATIVE_MARKS = frozenset({"定性", "定性指标"})
+_DIGIT = re.compile(r"\d")
+_FUND_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
+
+
+class _Reader:
+    """Parses fields and keeps the lowest confidence and the reasons for review."""
+
+    def __init__(self) -> None:
+        self.confidence = 1.0
+        self.reasons: list[str] = []
+        self.decimals: dict[str, int] = {}  # field → digits printed after the point
+        self.unsure: list[str] = []  # texts read below REVIEW_CONFIDENCE
+
+    def seen(self, f: Field | None) -> None:
+        if f is not None and f.text:
+            self.confidence = min(self.confidence, f.confidence)
+            if f.confidence < REVIEW_CONFIDENCE:
+                self.unsure.append(normalize(f.text))
+
+    def number(self, f: Field | None, what: str, key: str) -> float | None:
+        if f is None:
+            return None
+        parsed = parse_number(f.text)
+        self.seen(f)
+        if not parsed.readable:
+            self.confidence = 0.0
+            self.reasons.append(f"{what}: not a number: {normalize(f.text)!r}")
+        elif parsed.value is not None:
+            self.decimals[key] = parsed.decimals
+        return parsed.value
+
+    def absorb(self, other: "_Reader") -> None:
+        """Take over a part's confidence and reasons (a line or row read on its own)."""
+        self.confidence = min(self.confidence, other.confidence)
+        self.reasons.extend(other.reasons)
+        self.unsure.extend(other.unsure)
+
+    def text(self, f: Field | None, joiner: str = "\n") -> str | None:
+        if f is None:
+            return None
+        self.seen(f)
+        text = normalize(f.text)
+        return None if compact(text) in EMPTY_MARKS else text.replace("\n", joiner)
+
+
+def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> Form:
+    rd = _Reader()
+    form = Form(
+        form_index=form_index,
+        page_start=seg.page_start,
+        page_end=seg.page_end,
+        method=method,
+        template=seg.template,
+        year=seg.year,
+        project_name=rd.text(seg.header.get("project_name"), ""),
+        department=rd.text(seg.header.get("department"), ""),
+        implementing_unit=rd.text(seg.header.get("implementing_unit"), ""),
+        goal_planned=rd.text(seg.goals.get("planned")),
+        goal_actual=rd.text(seg.goals.get("actual")),
+        grade=rd.text(seg.grade, ""),
+    )
+    totals = _Reader()
+    form.total_weight = totals.number(seg.total.get("weight"), "总分 分值", "total_weight")
+    form.total_score = totals.number(seg.total.get("score"), "总分 得分", "total_score")
+    form.decimals = totals.decimals
+    rd.absorb(totals)
+    unit = lex.funds_unit(seg.funds_label or "")
+    for note in seg.notes:  # "金额单位：万元" above the table
+        if unit is None and "单位" in note:
+            unit = lex.funds_unit(note)
+    if unit is None:
+        rd.reasons.append("项目资金 unit not printed; 万元 assumed")
+        unit = "万元"
+    form.funds_unit = unit
+    form.fund_lines, raw_lines = _fund_lines(seg, rd, lex)
+    total_line = next((ln for ln in form.fund_lines if ln.line == "年度资金总额"), None)
+    if total_line is not None and total_line.weight is None and seg.funds_weight_declared is not None:
+        total_line.weight = seg.funds_weight_declared  # from the block's label: "(20分)"
+        total_line.decimals["weight"] = 0 if seg.funds_weight_declared.is_integer() else 1
+    if total_line is not None:
+        form.budget_initial = total_line.budget_initial
+        form.budget_full_year = total_line.budget_full_year
+        form.executed = total_line.executed
+        form.funds_weight = total_line.weight
+        form.execution_rate_pct = total_line.execution_rate_pct
+        form.funds_score = total_line.score
+    elif seg.fund_lines:
+        rd.reasons.append("年度资金总额 line not found")
+    form.indicators = [_indicator(i, raw, rd) for i, raw in enumerate(seg.indicators)]
+    if method == "ocr":
+        # A named row with nothing else read: a rule misread across a row (its name split in
+        # two), or values lost under a seal — either way the rows cannot be trusted as read.
+        for ind in form.indicators:
+            if ind.level3 and not ind.target and not ind.actual and ind.weight is None and ind.score is None:
+                rd.reasons.append(f"indicator {ind.indicator_index}: a row with no values read ({ind.level3!r})")
+            # A number beside a quantitative target that is no measure ("S93.00(百分比)").
+            # ...or the target's unit alone ("次" beside "=0次": the number went unread).
+            if ind.target_value is not None and ind.actual_value is None and (
+                    _DIGIT.search(ind.actual) or (ind.actual and ind.actual == ind.target_unit)):
+                rd.reasons.append(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})")
+    rd.reasons.extend(seg.problems)
+    if seg.unmapped_labels:
+        rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))
+    if rd.unsure:  # every form under review says why
+        shown = ", ".join(repr(t if len(t) <= 16 else t[:15] + "…") for t in rd.unsure[:3])
+        more = f" and {len(rd.unsure) - 3} more" if len(rd.unsure) > 3 else ""
+        rd.reasons.append(f"read below confidence {REVIEW_CONFIDENCE:g}: {shown}{more}")
+    form.confidence = rd.confidence
+    form.review_reasons = rd.reasons
+    form.needs_review = bool(rd.reasons) or rd.confidence < REVIEW_CONFIDENCE
+    form.boxes = field_boxes(seg, raw_lines)
+    form.unmapped_labels = list(seg.unmapped_labels)
+    form.unread_columns = unread_columns(seg, method)
+    return form
+
+
+# The columns every variant of the form prints, per block (a split target counts as target).
+_EXPECTED = {
+    "fund_lines": ("funds", ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")),
+    "indicators": ("indicators", ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation_note")),
+}
+_FORM_FIELDS_OF_BLOCK = {"fund_lines": ("budget_initial", "budget_full_year", "executed", "funds_weight",
+                                        "execution_rate_pct", "funds_score")}
+
+
+def unread_columns(seg: SegmentedForm, method: str) -> list[str]:
+    """The columns the form may print but that were not read. A block not found leaves all its
+    columns unread. A column not found is unread where the reading is in doubt — a scan, or a
+    header label the lexicon does not know (a seal over 偏差原因分析及改进措施) — and absent, not
+    unread, on a clean text form whose every label was understood."""
+    doubt = method == "ocr" or bool(seg.unmapped_labels)
+    blocks = {"fund_lines": bool(seg.fund_lines), "indicators": bool(seg.indicators)}
+    out: list[str] = []
+    for table, (block, keys) in _EXPECTED.items():
+        found = seg.columns.get(block, set())
+        if "target_op" in found or "target_unit" in found:
+            found = found | {"target"}
+        for key in keys:
+            if not blocks[table] or (doubt and key not in found):
+                out.append(f"{table}.{key}")
+        if not blocks[table]:
+            out += [f"form.{k}" for k in _FORM_FIELDS_OF_BLOCK.get(table, ())]
+    if not seg.total:
+        out += ["form.total_weight", "form.total_score"]
+    return out
+
+
+def field_boxes(seg: SegmentedForm, raw_lines: list[RawFundLine]) -> list[FieldBox]:
+    """Where every mapped field was printed, named as the dataset names it (raw_lines in
+    the fund lines' final order)."""
+    def box(subject: str, name: str, block: str, f: Field | None) -> FieldBox | None:
+        if f is None or f.bbox == (0, 0, 0, 0):
+            return None
+        return FieldBox(subject, name, block, f.page, *f.bbox, text_bbox=f.text_bbox, confidence=f.confidence)
+
+    found = [box("form", k, "header", f) for k, f in seg.header.items()]
+    found += [box("form", f"goal_{k}", "goals", f) for k, f in seg.goals.items()]
+    found += [box("form", f"total_{k}", "total", f) for k, f in seg.total.items()]
+    found.append(box("form", "grade", "total", seg.grade))
+    for i, raw in enumerate(raw_lines):
+        found.append(box(f"fund_lines[{i}]", "label", "funds", raw.label))
+        found += [box(f"fund_lines[{i}]", k, "funds", f) for k, f in raw.cells.items()]
+    for i, raw in enumerate(seg.indicators):
+        subject = f"indicators[{i}]"
+        found += [box(subject, "level1", "indicators", raw.level1), box(subject, "level2", "indicators", raw.level2)]
+        found += [box(subject, k, "indicators", f) for k, f in raw.cells.items()]
+    return [b for b in found if b is not None]
+
+
+def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> tuple[list[FundLine], list[RawFundLine]]:
+    lines = []
+    for raw in seg.fund_lines:
+        label = normalize(raw.label.text).replace("\n", "")
+        line = lex.funds_line(label)
+        row = _Reader()
+        row.seen(raw.label)
+        values = {k: row.number(raw.cells.get(k), f"{label} {k}", k) for k in _FUND_FIELDS}
+        lines.append(FundLine(line_index=0, line=line, label=label, **values, decimals=row.decimals, confidence=row.confidence))
+        rd.absorb(row)
+    # 年度资金总额 is line 0 wherever it was printed; the rest keep their printed order.
+    order = sorted(range(len(lines)), key=lambda i: lines[i].line != "年度资金总额")
+    lines = [lines[i] for i in order]
+    for i, ln in enumerate(lines):
+        ln.line_index = i
+    return lines, [seg.fund_lines[i] for i in order]
+
+
+def _indicator(index: int, raw, rd: _Reader) -> Indicator:
+    row = _Reader()
+    cells = raw.cells
+    split = "target_op" in cells or "target_unit" in cells
+    target = row.text(cells.get("target"), "") or ""
+    if split:  # 指标性质 | 指标值 | 度量单位 read as one printed target
+        op = row.text(cells.get("target_op"), "") or ""
+        unit = row.text(cells.get("target_unit"), "") or ""
+        target = target if op in _QUALITATIVE_MARKS else op + target + unit
+    actual = row.text(cells.get("actual"), "") or ""
+    weight = row.number(cells.get("weight"), f"indicator {index} 分值", "weight")
+    score = row.number(cells.get("score"), f"indicator {index} 得分", "score")
+    t, a = parse_measure(target), parse_measure(actual)
+    target_field = cells.get("target_op") if split else cells.get("target")
+    if t is not None and t.op and target_field is not None and target_field.confidence < OPERATOR_CONFIDENCE:
+        if any(ch in _OPERATOR_GLYPHS for ch in target):
+            row.reasons.append(f"indicator {index} 年度指标值: operator read uncertainly ({target!r})")
+    actual_unit = a.unit if a else None
+    if split and t is not None and a is not None and actual_unit is None:
+        actual_unit = t.unit  # the 度量单位 column serves both values
+    if t is not None and a is not None and t.unit and actual_unit and t.unit != actual_unit:
+        # One measure in two units (‰ read as %, 万元 as 元): a misreading or a slip; either
+        # way the comparison of target and actual cannot be trusted as printed.
+        row.reasons.append(f"indicator {index}: target in {t.unit} but actual in {actual_unit}")
+    level1 = row.text(raw.level1, "") or ""
+    level1_weight = None
+    if m := _LEVEL1_WEIGHT.match(level1):
+        level1, level1_weight = m.group(1), float(m.group(2))
+    ind = Indicator(
+        indicator_index=index,
+        level1=level1,
+        level2=row.text(raw.level2, "") or "",
+        level3=row.text(cells.get("level3"), "") or "",
+        target=target,
+        actual=actual,
+        weight=weight,
+        score=score,
+        deviation_note=row.text(cells.get("deviation_note")),
+        kind="quantitative" if t is not None else "qualitative",
+        target_op=t.op if t else None,
+        target_value=t.value if t else None,
+        actual_value=a.value if a else None,
+        target_unit=t.unit if t else None,
+        actual_unit=actual_unit,
+        page=raw.page,
+        confidence=row.confidence,
+        decimals=row.decimals,
+        level1_weight=level1_weight,
+        goal_index=raw.goal_index,
+        goal_weight=raw.goal_weight,
+    )
+    rd.absorb(row)
+    return ind

@@ -1,0 +1,30 @@
+"""Text normalisation shared by every stage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Chinese characters and punctuation: a space beside one is typesetting, not content
+# ("共计 8 场" and "共计8场" say the same), and a scan cannot see it.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+# A space between a comparison and its number is typesetting ("≥ 90%" = "≥90%").
+_SPACE_AFTER_OPERATOR = re.compile(r"(?<=[≥≤<>=])[ \t]+(?=[\d.])")
+# Curly quotes fold to straight ones: their direction is lost in print at small sizes.
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u2018": "'", "\u2019": "'"})
+
+
+def normalize(text: str) -> str:
+    """The dataset's text: NFKC, straight quotes, no spaces beside Chinese characters or
+    after a comparison operator, other runs of spaces folded to one, line ends trimmed."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    lines = (_SPACE_AFTER_OPERATOR.sub("", _SPACE_BY_CJK.sub("", _SPACES.sub(" ", ln))).strip()
+             for ln in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def compact(text: str) -> str:
+    """NFKC without any whitespace: the key labels are matched on ("年度 指标值" = "年度指标值")."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
