@@ -100,7 +100,7 @@ def ingest(
     unreadable: list[DocumentResult] = []
     inputs = find_inputs(paths)
     if not inputs:
-        raise NoInputs("no PDF, scan image or zip archive under " + ", ".join(str(p) for p in paths))
+        raise NoInputs("no PDF, scan image or archive (.zip, .7z, .rar) under " + ", ".join(str(p) for p in paths))
     for inp in inputs:
         summary.files += 1
         doc_id = inp.sha256()

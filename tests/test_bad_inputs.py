@@ -70,3 +70,36 @@ def test_a_damaged_pdf_says_whether_its_repair_held_a_form(tmp_path, fixtures_di
     assert all(f.needs_review and any("damaged PDF" in r for r in f.review_reasons) for f in res.forms)
     res = process_document(fixtures_dir / "bad" / "truncated.pdf", "truncated.pdf")
     assert res.status == "failed" and "no form could be read" in res.error and "\n" not in res.error
+
+
+def test_a_7z_archive_is_read_like_a_zip_under_the_same_limits(tmp_path, fixtures_dir):
+    """Archives also come as .7z: their forms are read through libarchive, named
+    `archive.7z/member`; a member that would inflate past the limits, and a broken archive,
+    are failed rows with one-line reasons, and the batch goes on."""
+    import libarchive
+    import polars as pl
+
+    from extract.batch import IngestConfig, ingest
+
+    pdf = (fixtures_dir / "text" / "two_forms_one_page.pdf").read_bytes()
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with libarchive.file_writer(str(inputs / "archive.7z"), "7zip") as archive:
+        archive.add_file_from_memory("2024年度/项目支出绩效自评表.pdf", len(pdf), pdf)
+        archive.add_file_from_memory("说明.txt", 3, b"abc")
+        zeros = 50 << 20
+        archive.add_file_from_memory("bomb.pdf", zeros, b"\0" * zeros)
+    whole = (inputs / "archive.7z").read_bytes()
+    (inputs / "cut.7z").write_bytes(whole[: len(whole) // 2])
+    (inputs / "blank.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(200))
+    out = tmp_path / "out"
+    summary = ingest([inputs], out, IngestConfig(workers=1))
+    docs = {r["path"]: r for r in pl.read_parquet(out / "documents.parquet").iter_rows(named=True)}
+    assert set(docs) == {"archive.7z/2024年度/项目支出绩效自评表.pdf", "archive.7z/bomb.pdf", "cut.7z", "blank.7z"}
+    good = docs["archive.7z/2024年度/项目支出绩效自评表.pdf"]
+    assert (good["status"], good["forms"], good["member"]) == ("ok", 2, "2024年度/项目支出绩效自评表.pdf")
+    assert docs["archive.7z/bomb.pdf"]["status"] == "failed" and "a bomb?" in docs["archive.7z/bomb.pdf"]["error"]
+    for broken in ("cut.7z", "blank.7z"):
+        assert docs[broken]["status"] == "failed" and docs[broken]["error"].startswith("corrupt 7z archive: ")
+        assert "retcode" not in docs[broken]["error"] and "\n" not in docs[broken]["error"]
+    assert summary.forms == 2

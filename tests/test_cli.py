@@ -176,5 +176,5 @@ def test_no_input_under_the_paths_is_a_usage_error(tmp_path, content):
         (folder / content).write_text("not a form")
     result = runner.invoke(app, ["ingest", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"jixiao: no PDF, scan image or zip archive under {folder}"
+    assert result.stderr.strip() == f"jixiao: no PDF, scan image or archive (.zip, .7z, .rar) under {folder}"
     assert not (tmp_path / "out" / "documents.parquet").exists()

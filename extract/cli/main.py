@@ -101,7 +101,7 @@ def _need_dataset(directory: Path) -> None:
 
 @app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files, .zip archives of them, or folders (recursive).")],
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files, .zip/.7z/.rar archives of them, or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", help="Dataset directory (created; re-runs add new files).")],
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
     ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
