@@ -2,6 +2,7 @@
 path, reads a text form and a scan (models/ travels in the wheel as share/jixiao/models)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -28,7 +29,13 @@ def venv(tmp_path_factory) -> Path:
     """A fresh venv holding the wheel; its dependencies are this environment's packages (a
     path entry to them, so the checkout's editable install is not among them)."""
     root = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(root / "dist")])
+    source = root / "source"  # built from a copy: setuptools leaves build/ where it builds
+    source.mkdir()
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / part, source / part)
+    for part in ("extract", "models"):
+        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
+    _run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(root / "dist")])
     wheel = next((root / "dist").glob("jixiao-*.whl"))
     env = root / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(env)])
