@@ -73,3 +73,15 @@ def test_every_form_under_review_says_why(path, long_forms):
     assert res.forms
     for form in res.forms:
         assert not form.needs_review or form.review_reasons, (path, form.form_index)
+
+
+def test_each_check_is_named_once_in_the_code():
+    """A check's code, what it reads and what a report marks for it are written once, where
+    it is defined (`@check`): not again in a table of names elsewhere."""
+    from pathlib import Path
+
+    from extract.audit.checks import REGISTRY
+
+    sources = [p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "extract").rglob("*.py")]
+    for name in REGISTRY:
+        assert sum(text.count(f'"{name}"') for text in sources) == 1, name

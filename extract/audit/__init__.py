@@ -11,13 +11,15 @@ from pathlib import Path
 
 import polars as pl
 
-from extract.audit.checks import CHECKS, DEPENDS_ON, FINDINGS, blame_unread, build_context
+from extract.audit.checks import CHECKS, FINDINGS, REGISTRY, blame_unread, build_context
 from extract.audit.consistency import (
     CONSISTENCY, consistency_findings, department_table, keyed_forms, with_finding_counts,
 )
 from extract.audit.rules import Rules, RulesError, load_rules
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# The columns each check reads (all checks, the cross-project ones included: see checks.Check).
+DEPENDS_ON: dict[str, tuple[str, ...]] = {name: c.reads for name, c in REGISTRY.items()}
 # What the audit reads of a dataset (not boxes or pages, its largest tables).
 AUDITED_TABLES = ("forms", "fund_lines", "indicators")
 

@@ -9,6 +9,7 @@ error becomes a warning: the form is not accused of what may be a misreading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -127,11 +128,50 @@ def build_context(forms: pl.DataFrame, lines: pl.DataFrame, indicators: pl.DataF
     return Context(forms, lines, totals, indicators, rules)
 
 
+@dataclass(frozen=True)
+class Check:
+    """An audit check, named once where it is defined (`@check`): its code, the columns it
+    reads as forms.unread_columns names them (a finding resting on a column its form did not
+    read surely is the reading's doubt, not the form's fault: source extraction, at most a
+    warning), and the fields a report marks for its finding (none named: the finding's
+    whole subject row, or nothing on the form)."""
+
+    name: str
+    run: Callable[..., pl.DataFrame]  # (its inputs..., name) -> findings
+    reads: tuple[str, ...] = ()
+    marks: tuple[str, ...] = ()
+
+    def __call__(self, *inputs) -> pl.DataFrame:
+        return self.run(*inputs, self.name)
+
+
+REGISTRY: dict[str, Check] = {}  # every check, the cross-project ones (consistency.py) too
+
+
+def check(name: str, reads: tuple[str, ...] = (), marks: tuple[str, ...] = ()):
+    """Register the decorated function as the check `name` (it is given the name as its last
+    argument, for its findings)."""
+    def register(run: Callable[..., pl.DataFrame]) -> Check:
+        REGISTRY[name] = Check(name, run, reads, marks)
+        return REGISTRY[name]
+    return register
+
+
+def columns_of(table: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{table}.{n}" for n in names)
+
+
+RATE_COLUMNS = columns_of("fund_lines", "budget_full_year", "executed", "execution_rate_pct")
+QUANTITATIVE_COLUMNS = columns_of("indicators", "target", "actual", "weight", "score")
+_QUANT_FIELDS = ("target", "actual", "weight", "score")
+
+
 # -- 项目资金 ----------------------------------------------------------------------------------
-def funds_rate_mismatch(ctx: Context) -> pl.DataFrame:
+@check("funds.rate_mismatch", reads=RATE_COLUMNS, marks=("budget_full_year", "executed", "execution_rate_pct"))
+def funds_rate_mismatch(ctx: Context, name: str) -> pl.DataFrame:
     r = col("execution_rate_pct")
     return _emit(
-        ctx.lines, "funds.rate_mismatch", "error",
+        ctx.lines, name, "error",
         r.is_not_null() & col("rate_exact").is_not_null()
         & ((r - col("rate_exact")).abs() > half_unit(col("decimals").struct.field("execution_rate_pct")) + ctx.rules.epsilon),
         pl.format("fund_lines[{}]", col("line_index")),
@@ -141,11 +181,16 @@ def funds_rate_mismatch(ctx: Context) -> pl.DataFrame:
     )
 
 
-def funds_score_mismatch(ctx: Context) -> pl.DataFrame:
+@check(
+    "funds.score_mismatch",
+    reads=(*RATE_COLUMNS, *columns_of("fund_lines", "weight", "score")),
+    marks=("weight", "execution_rate_pct", "score"),
+)
+def funds_score_mismatch(ctx: Context, name: str) -> pl.DataFrame:
     rate = pl.min_horizontal(col("rate_used"), lit(100.0))
     expected = round_half_up(col("funds_weight") * rate / 100, col("score_decimals"))
     return _emit(
-        ctx.totals, "funds.score_mismatch", "error",
+        ctx.totals, name, "error",
         col("funds_score").is_not_null() & col("funds_weight").is_not_null() & rate.is_not_null()
         & ((col("funds_score") - expected).abs() > ctx.rules.epsilon),
         lit("fund_lines[0]"),
@@ -156,7 +201,12 @@ def funds_score_mismatch(ctx: Context) -> pl.DataFrame:
     )
 
 
-def funds_lines_sum(ctx: Context) -> pl.DataFrame:
+@check(
+    "funds.lines_sum",
+    reads=columns_of("fund_lines", "budget_initial", "budget_full_year", "executed"),
+    marks=("budget_initial", "budget_full_year", "executed"),
+)
+def funds_lines_sum(ctx: Context, name: str) -> pl.DataFrame:
     out = []
     parts = ctx.lines.filter(col("line_index") > 0)
     for column, label in AMOUNT_COLUMNS.items():
@@ -167,7 +217,7 @@ def funds_lines_sum(ctx: Context) -> pl.DataFrame:
         )
         frame = ctx.lines.filter(col("line_index") == 0).join(sums, on="form_id", how="inner")
         out.append(_emit(
-            frame, "funds.lines_sum", "error",
+            frame, name, "error",
             col(column).is_not_null() & (col("parts_n") > 0)
             & ((col(column) - col("parts_sum")).abs() > half_unit(col("decimals").struct.field(column)) + ctx.rules.epsilon),
             lit("fund_lines[0]"),
@@ -178,9 +228,10 @@ def funds_lines_sum(ctx: Context) -> pl.DataFrame:
     return pl.concat(out)
 
 
-def funds_over_execution(ctx: Context) -> pl.DataFrame:
+@check("funds.over_execution", reads=RATE_COLUMNS, marks=("execution_rate_pct",))
+def funds_over_execution(ctx: Context, name: str) -> pl.DataFrame:
     return _emit(
-        ctx.totals, "funds.over_execution", "warning",
+        ctx.totals, name, "warning",
         col("rate_used") > ctx.rules.over_execution_pct + ctx.rules.epsilon,
         lit("fund_lines[0]"),
         lit(f"<= {ctx.rules.over_execution_pct:g}"), fmt(col("rate_used")),
@@ -189,9 +240,10 @@ def funds_over_execution(ctx: Context) -> pl.DataFrame:
     )
 
 
-def funds_low_execution(ctx: Context) -> pl.DataFrame:
+@check("funds.low_execution", reads=RATE_COLUMNS, marks=("execution_rate_pct",))
+def funds_low_execution(ctx: Context, name: str) -> pl.DataFrame:
     return _emit(
-        ctx.totals, "funds.low_execution", "warning",
+        ctx.totals, name, "warning",
         col("rate_used") < ctx.rules.low_execution_pct - ctx.rules.epsilon,
         lit("fund_lines[0]"),
         lit(f">= {ctx.rules.low_execution_pct:g}"), fmt(col("rate_used")),
@@ -225,12 +277,22 @@ def _total_row_check(ctx: Context, check: str, total: str, parts_sum: str, funds
     )
 
 
-def weights_total(ctx: Context) -> pl.DataFrame:
-    return _total_row_check(ctx, "weights.total", "total_weight", "weight_sum", "funds_weight", "分值")
+@check(
+    "weights.total",
+    reads=(*columns_of("fund_lines", "weight"), *columns_of("indicators", "weight"), "form.total_weight"),
+    marks=("total_weight",),
+)
+def weights_total(ctx: Context, name: str) -> pl.DataFrame:
+    return _total_row_check(ctx, name, "total_weight", "weight_sum", "funds_weight", "分值")
 
 
-def score_total_mismatch(ctx: Context) -> pl.DataFrame:
-    return _total_row_check(ctx, "score.total_mismatch", "total_score", "score_sum", "funds_score", "得分")
+@check(
+    "score.total_mismatch",
+    reads=(*columns_of("fund_lines", "score"), *columns_of("indicators", "score"), "form.total_score"),
+    marks=("total_score",),
+)
+def score_total_mismatch(ctx: Context, name: str) -> pl.DataFrame:
+    return _total_row_check(ctx, name, "total_score", "score_sum", "funds_score", "得分")
 
 
 def _level1_key(rules: Rules) -> pl.Expr:
@@ -256,7 +318,11 @@ def _split_text(funds: float, parts: dict[str, float] | None) -> str:
     return "/".join([*shown, f"预算执行{funds:g}"])
 
 
-def weights_default_split(ctx: Context) -> pl.DataFrame:
+@check(
+    "weights.default_split",
+    reads=(*columns_of("fund_lines", "weight"), *columns_of("indicators", "level1", "weight")),
+)
+def weights_default_split(ctx: Context, name: str) -> pl.DataFrame:
     rules = ctx.rules
     split = (
         ctx.indicators.with_columns(_level1_key(rules).alias("category"))
@@ -285,7 +351,7 @@ def weights_default_split(ctx: Context) -> pl.DataFrame:
         .alias("split")
     ).unnest("split")
     return _emit(
-        frame, "weights.default_split", "info",
+        frame, name, "info",
         col("differs"),
         lit("form"),
         col("expected"), col("found"),
@@ -315,19 +381,22 @@ def _declared_groups(ctx: Context, check: str, group: str, declared: str, what: 
     )
 
 
-def weights_level1_declared(ctx: Context) -> pl.DataFrame:
+@check("weights.level1_declared", reads=columns_of("indicators", "level1", "weight"))
+def weights_level1_declared(ctx: Context, name: str) -> pl.DataFrame:
     """Anhui prints each first-level category's weight in its label (产出指标(50分))."""
-    return _declared_groups(ctx, "weights.level1_declared", "level1", "level1_weight",
+    return _declared_groups(ctx, name, "level1", "level1_weight",
                             pl.format("一级指标「{}」", col("level1")))
 
 
-def weights_goal_declared(ctx: Context) -> pl.DataFrame:
+@check("weights.goal_declared", reads=columns_of("indicators", "weight"))
+def weights_goal_declared(ctx: Context, name: str) -> pl.DataFrame:
     """Hubei prints each goal block's weight in its label (年度绩效目标1(40分))."""
-    return _declared_groups(ctx, "weights.goal_declared", "goal_index", "goal_weight",
+    return _declared_groups(ctx, name, "goal_index", "goal_weight",
                             pl.format("年度绩效目标{}", col("goal_index")))
 
 
-def form_unmapped_labels(ctx: Context) -> pl.DataFrame:
+@check("form.unmapped_labels")
+def form_unmapped_labels(ctx: Context, name: str) -> pl.DataFrame:
     """Header labels the lexicon does not know: their columns were not read. Add them to
     extract/segment/lexicon.toml (README) and ingest again."""
     if "unmapped_labels" not in ctx.forms.columns:
@@ -335,7 +404,7 @@ def form_unmapped_labels(ctx: Context) -> pl.DataFrame:
     frame = ctx.forms.filter(col("unmapped_labels").list.len() > 0).with_columns(
         col("unmapped_labels").list.join("、").alias("labels"))
     return _emit(
-        frame, "form.unmapped_labels", "info",
+        frame, name, "info",
         lit(True),
         lit("form"),
         lit(None, dtype=pl.String), col("labels"),
@@ -344,7 +413,8 @@ def form_unmapped_labels(ctx: Context) -> pl.DataFrame:
     ).with_columns(lit("extraction").alias("source"))
 
 
-def weights_missing_level1(ctx: Context) -> pl.DataFrame:
+@check("weights.missing_level1", reads=columns_of("indicators", "level1"))
+def weights_missing_level1(ctx: Context, name: str) -> pl.DataFrame:
     stems = ctx.rules.required_level1
     present = ctx.indicators.group_by("form_id").agg(
         [col("level1").str.contains(stem, literal=True).any().alias(f"has_{i}") for i, stem in enumerate(stems)]
@@ -354,7 +424,7 @@ def weights_missing_level1(ctx: Context) -> pl.DataFrame:
     ).str.strip_chars_end("、")
     frame = ctx.forms.join(present, on="form_id", how="inner").with_columns(missing.alias("missing"))
     return _emit(
-        frame, "weights.missing_level1", "warning",
+        frame, name, "warning",
         col("missing") != "",
         lit("form"),
         lit("、".join(stems)), col("missing"),
@@ -373,18 +443,20 @@ def _ind_emit(ctx: Context, check: str, severity: str, fires: pl.Expr, expected:
     )
 
 
-def score_exceeds_weight(ctx: Context) -> pl.DataFrame:
+@check("score.exceeds_weight", reads=columns_of("indicators", "weight", "score"), marks=("weight", "score"))
+def score_exceeds_weight(ctx: Context, name: str) -> pl.DataFrame:
     return _ind_emit(
-        ctx, "score.exceeds_weight", "error",
+        ctx, name, "error",
         col("score") > col("weight") + ctx.rules.epsilon,
         fmt(col("weight")), fmt(col("score")),
         pl.format("「{}」得分{}超过分值{}", col("level3"), fmt(col("score")), fmt(col("weight"))),
     )
 
 
-def score_met_not_full(ctx: Context) -> pl.DataFrame:
+@check("score.met_not_full", reads=QUANTITATIVE_COLUMNS, marks=_QUANT_FIELDS)
+def score_met_not_full(ctx: Context, name: str) -> pl.DataFrame:
     return _ind_emit(
-        ctx, "score.met_not_full", "error",
+        ctx, name, "error",
         col("met") & (col("score") < col("weight") - ctx.rules.epsilon),
         fmt(col("weight")), fmt(col("score")),
         pl.format("「{}」已达成目标（实际{}，目标{}）但得分{}低于分值{}", col("level3"), col("actual"), col("target"),
@@ -392,16 +464,18 @@ def score_met_not_full(ctx: Context) -> pl.DataFrame:
     )
 
 
-def score_unmet_full(ctx: Context) -> pl.DataFrame:
+@check("score.unmet_full", reads=QUANTITATIVE_COLUMNS, marks=_QUANT_FIELDS)
+def score_unmet_full(ctx: Context, name: str) -> pl.DataFrame:
     return _ind_emit(
-        ctx, "score.unmet_full", "warning",
+        ctx, name, "warning",
         col("missed") & (col("score") >= col("weight") - ctx.rules.epsilon),
         lit("< ") + fmt(col("weight")), fmt(col("score")),
         pl.format("「{}」未达成目标（实际{}，目标{}）却得满分{}", col("level3"), col("actual"), col("target"), fmt(col("score"))),
     )
 
 
-def score_not_proportional(ctx: Context) -> pl.DataFrame:
+@check("score.not_proportional", reads=QUANTITATIVE_COLUMNS, marks=_QUANT_FIELDS)
+def score_not_proportional(ctx: Context, name: str) -> pl.DataFrame:
     w, a, t, s = col("weight"), col("actual_value"), col("target_value"), col("score")
     tol = half_unit(col("decimals").struct.field("score")) + ctx.rules.epsilon
     positive = w * a / t
@@ -413,7 +487,7 @@ def score_not_proportional(ctx: Context) -> pl.DataFrame:
     )
     frame = ctx.indicators.filter(col("missed") & (t > 0) & (a > 0) & s.is_not_null() & w.is_not_null())
     return _ind_emit(
-        ctx, "score.not_proportional", "warning",
+        ctx, name, "warning",
         (s < w - ctx.rules.epsilon) & ~ok,
         fmt(expected), fmt(s),
         pl.format("「{}」未达成目标，得分{}与按比例计算的{}不符", col("level3"), fmt(s), fmt(expected)),
@@ -421,9 +495,14 @@ def score_not_proportional(ctx: Context) -> pl.DataFrame:
     )
 
 
-def note_missing_reason(ctx: Context) -> pl.DataFrame:
+@check(
+    "note.missing_reason",
+    reads=columns_of("indicators", "weight", "score", "deviation_note"),
+    marks=("score", "deviation_note"),
+)
+def note_missing_reason(ctx: Context, name: str) -> pl.DataFrame:
     return _ind_emit(
-        ctx, "note.missing_reason", "warning",
+        ctx, name, "warning",
         (col("score") < col("weight") - ctx.rules.epsilon)
         & (col("deviation_note").is_null() | (col("deviation_note").str.strip_chars() == "")),
         lit("偏差原因"), lit(""),
@@ -431,13 +510,18 @@ def note_missing_reason(ctx: Context) -> pl.DataFrame:
     )
 
 
-def score_qualitative_band(ctx: Context) -> pl.DataFrame:
+@check(
+    "score.qualitative_band",
+    reads=columns_of("indicators", "actual", "weight", "score"),
+    marks=("actual", "weight", "score"),
+)
+def score_qualitative_band(ctx: Context, name: str) -> pl.DataFrame:
     rules = ctx.rules
     achieved = pl.any_horizontal([col("actual").str.contains(w, literal=True) for w in rules.achieved_words])
     negated = pl.any_horizontal([col("actual").str.contains(n, literal=True) for n in rules.negations])
     floor = col("weight") * rules.achieved_min_share
     return _ind_emit(
-        ctx, "score.qualitative_band", "warning",
+        ctx, name, "warning",
         (col("kind") == "qualitative") & achieved & ~negated & (col("score") < floor - rules.epsilon),
         lit(">= ") + fmt(floor), fmt(col("score")),
         pl.format("「{}」定性指标已达成（{}），得分{}却低于分值的{}%", col("level3"), col("actual"), fmt(col("score")),
@@ -445,10 +529,11 @@ def score_qualitative_band(ctx: Context) -> pl.DataFrame:
     )
 
 
-def indicator_overachieved(ctx: Context) -> pl.DataFrame:
+@check("indicator.overachieved", reads=columns_of("indicators", "target", "actual"), marks=("target", "actual"))
+def indicator_overachieved(ctx: Context, name: str) -> pl.DataFrame:
     ratio = ctx.rules.overachieved_ratio
     return _ind_emit(
-        ctx, "indicator.overachieved", "info",
+        ctx, name, "info",
         col("comparable") & col("target_op").is_in([">=", ">"]) & (col("target_value") > 0)
         & (col("actual_value") >= ratio * col("target_value") - ctx.rules.epsilon),
         lit(">= ") + fmt(col("target_value") * ratio), col("actual"),
@@ -457,11 +542,12 @@ def indicator_overachieved(ctx: Context) -> pl.DataFrame:
     )
 
 
-def indicator_rate_disagrees(ctx: Context) -> pl.DataFrame:
+@check("indicator.rate_disagrees", reads=(*RATE_COLUMNS, *columns_of("indicators", "actual")), marks=("actual",))
+def indicator_rate_disagrees(ctx: Context, name: str) -> pl.DataFrame:
     rules = ctx.rules
     is_rate = pl.any_horizontal([col("level3").str.contains(lbl, literal=True) for lbl in rules.rate_indicator_labels])
     return _ind_emit(
-        ctx, "indicator.rate_disagrees", "info",
+        ctx, name, "info",
         is_rate & col("actual_value").is_not_null() & col("rate_exact").is_not_null()
         & (col("actual_unit").is_null() | (col("actual_unit") == "%"))
         & ((col("actual_value") - col("rate_exact")).abs() > rules.rate_disagrees_points + rules.epsilon),
@@ -472,14 +558,15 @@ def indicator_rate_disagrees(ctx: Context) -> pl.DataFrame:
 
 
 # -- grade -------------------------------------------------------------------------------------
-def grade_mismatch(ctx: Context) -> pl.DataFrame:
+@check("grade.mismatch", reads=("form.total_score",), marks=("total_score", "grade"))
+def grade_mismatch(ctx: Context, name: str) -> pl.DataFrame:
     rules = ctx.rules
     expected = lit(rules.grades[-1][0])
     for grade, bound in reversed(rules.grades[:-1]):
         expected = pl.when(col("total_score") >= bound - rules.epsilon).then(lit(grade)).otherwise(expected)
     printed = col("grade").replace(rules.grade_aliases)
     return _emit(
-        ctx.forms, "grade.mismatch", "error",
+        ctx.forms, name, "error",
         col("grade").is_not_null() & col("total_score").is_not_null() & (printed != expected),
         lit("form"),
         expected, col("grade"),
@@ -489,14 +576,15 @@ def grade_mismatch(ctx: Context) -> pl.DataFrame:
 
 
 # -- reading confidence ------------------------------------------------------------------------
-def extraction_low_confidence(ctx: Context) -> pl.DataFrame:
+@check("extraction.low_confidence")
+def extraction_low_confidence(ctx: Context, name: str) -> pl.DataFrame:
     low = ctx.rules.low_confidence
     parts = [
-        _emit(ctx.lines, "extraction.low_confidence", "warning", col("confidence") < low,
+        _emit(ctx.lines, name, "warning", col("confidence") < low,
               pl.format("fund_lines[{}]", col("line_index")), lit(f">= {low:g}"), fmt(col("confidence")),
               pl.format("项目资金「{}」识别置信度低（{}），涉及它的核查结果可能是识别错误", col("label"), fmt(col("confidence"))),
               lit(1.0), ctx.rules),
-        _emit(ctx.indicators, "extraction.low_confidence", "warning", col("confidence") < low,
+        _emit(ctx.indicators, name, "warning", col("confidence") < low,
               pl.format("indicators[{}]", col("indicator_index")), lit(f">= {low:g}"), fmt(col("confidence")),
               pl.format("指标「{}」识别置信度低（{}），涉及它的核查结果可能是识别错误", col("level3"), fmt(col("confidence"))),
               lit(1.0), ctx.rules, indicator_index=col("indicator_index")),
@@ -505,45 +593,6 @@ def extraction_low_confidence(ctx: Context) -> pl.DataFrame:
     return pl.concat(parts).with_columns(lit("extraction").alias("source"))
 
 
-def _cols(table: str, *names: str) -> tuple[str, ...]:
-    return tuple(f"{table}.{n}" for n in names)
-
-
-_RATE = _cols("fund_lines", "budget_full_year", "executed", "execution_rate_pct")
-_QUANTITATIVE = _cols("indicators", "target", "actual", "weight", "score")
-# The columns each check reads, named as forms.unread_columns names them. A finding whose
-# check reads a column its form did not read surely (a label under a seal, a block not
-# found) is the reading's doubt, not the form's fault: source extraction, at most a warning.
-DEPENDS_ON: dict[str, tuple[str, ...]] = {
-    "funds.rate_mismatch": _RATE,
-    "funds.score_mismatch": (*_RATE, *_cols("fund_lines", "weight", "score")),
-    "funds.lines_sum": _cols("fund_lines", "budget_initial", "budget_full_year", "executed"),
-    "funds.over_execution": _RATE,
-    "funds.low_execution": _RATE,
-    "weights.total": (*_cols("fund_lines", "weight"), *_cols("indicators", "weight"), "form.total_weight"),
-    "weights.default_split": (*_cols("fund_lines", "weight"), *_cols("indicators", "level1", "weight")),
-    "weights.missing_level1": _cols("indicators", "level1"),
-    "weights.level1_declared": _cols("indicators", "level1", "weight"),
-    "weights.goal_declared": _cols("indicators", "weight"),
-    "score.exceeds_weight": _cols("indicators", "weight", "score"),
-    "score.total_mismatch": (*_cols("fund_lines", "score"), *_cols("indicators", "score"), "form.total_score"),
-    "score.met_not_full": _QUANTITATIVE,
-    "score.unmet_full": _QUANTITATIVE,
-    "score.not_proportional": _QUANTITATIVE,
-    "score.qualitative_band": _cols("indicators", "actual", "weight", "score"),
-    "note.missing_reason": _cols("indicators", "weight", "score", "deviation_note"),
-    "grade.mismatch": ("form.total_score",),
-    "indicator.rate_disagrees": (*_RATE, *_cols("indicators", "actual")),
-    "indicator.overachieved": _cols("indicators", "target", "actual"),
-    "extraction.low_confidence": (),
-    "form.unmapped_labels": (),
-    "consistency.same_indicator_diff_score": (*_QUANTITATIVE, *_cols("indicators", "level3")),
-    "consistency.duplicate_project": (*_RATE, *_cols("fund_lines", "budget_initial"), "form.total_score"),
-    "consistency.target_lowered": _cols("indicators", "level3", "target"),
-    "consistency.boilerplate_text": _cols("indicators", "deviation_note"),
-    "consistency.department_inflation": (*_QUANTITATIVE, *_RATE, "form.total_score"),
-    "consistency.funds_weight_varies": _cols("fund_lines", "weight"),
-}
 
 
 def blame_unread(findings: pl.DataFrame, forms: pl.DataFrame) -> pl.DataFrame:
@@ -551,7 +600,7 @@ def blame_unread(findings: pl.DataFrame, forms: pl.DataFrame) -> pl.DataFrame:
     and an error a warning (the form is not accused of what may be a misreading)."""
     if "unread_columns" not in forms.columns:
         return findings
-    depends = pl.DataFrame([(check, column) for check, columns in DEPENDS_ON.items() for column in columns],
+    depends = pl.DataFrame([(name, column) for name, c in REGISTRY.items() for column in c.reads],
                            schema={"check": pl.String, "column": pl.String}, orient="row")
     unread = forms.select("form_id", col("unread_columns").alias("column")).explode("column").drop_nulls()
     doubtful = unread.join(depends, on="column").select("form_id", "check").unique().with_columns(
@@ -563,27 +612,4 @@ def blame_unread(findings: pl.DataFrame, forms: pl.DataFrame) -> pl.DataFrame:
     ).drop("doubtful")
 
 
-CHECKS = {
-    "funds.rate_mismatch": funds_rate_mismatch,
-    "funds.score_mismatch": funds_score_mismatch,
-    "funds.lines_sum": funds_lines_sum,
-    "funds.over_execution": funds_over_execution,
-    "funds.low_execution": funds_low_execution,
-    "weights.total": weights_total,
-    "weights.default_split": weights_default_split,
-    "weights.missing_level1": weights_missing_level1,
-    "weights.level1_declared": weights_level1_declared,
-    "weights.goal_declared": weights_goal_declared,
-    "score.exceeds_weight": score_exceeds_weight,
-    "score.total_mismatch": score_total_mismatch,
-    "score.met_not_full": score_met_not_full,
-    "score.unmet_full": score_unmet_full,
-    "score.not_proportional": score_not_proportional,
-    "score.qualitative_band": score_qualitative_band,
-    "note.missing_reason": note_missing_reason,
-    "grade.mismatch": grade_mismatch,
-    "indicator.rate_disagrees": indicator_rate_disagrees,
-    "indicator.overachieved": indicator_overachieved,
-    "extraction.low_confidence": extraction_low_confidence,
-    "form.unmapped_labels": form_unmapped_labels,
-}
+CHECKS: dict[str, Check] = {name: c for name, c in REGISTRY.items() if not name.startswith("consistency.")}

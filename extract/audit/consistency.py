@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.audit.checks import finding_columns
+from extract.audit.checks import QUANTITATIVE_COLUMNS, RATE_COLUMNS, REGISTRY, check, columns_of, finding_columns
 from extract.audit.rules import Rules
 
 col, lit = pl.col, pl.lit
@@ -80,7 +80,8 @@ def _related(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
 
 
 # -- the checks ---------------------------------------------------------------------------------
-def same_indicator_diff_score(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+@check("consistency.same_indicator_diff_score", reads=(*QUANTITATIVE_COLUMNS, *columns_of("indicators", "level3")))
+def same_indicator_diff_score(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules, name: str) -> pl.DataFrame:
     """One department and year scoring one indicator (same 三级指标, target and actual) at
     different shares of its weight in different projects."""
     number = pl.format("{}{}{}", col("target_op").fill_null(""), col("target_value").cast(pl.String),
@@ -102,7 +103,7 @@ def same_indicator_diff_score(forms: pl.DataFrame, indicators: pl.DataFrame, rul
     hits = _related(rows.join(spread, on=group, how="semi"), group).join(spread, on=group)
     pct = lambda e: (e * 100).round(0).cast(pl.Int64).cast(pl.String) + lit("%")  # noqa: E731
     return _findings(
-        hits, "consistency.same_indicator_diff_score", "warning",
+        hits, name, "warning",
         pl.format("indicators[{}]", col("indicator_index")),
         pl.format("{}–{}", pct(col("low")), pct(col("high"))), pct(col("share")),
         pl.format("同一指标「{}」（目标{}，实际{}）在本部门{}年度各项目得分率不一（{}至{}）：{}", col("level3"), col("target"),
@@ -111,7 +112,11 @@ def same_indicator_diff_score(forms: pl.DataFrame, indicators: pl.DataFrame, rul
     )
 
 
-def duplicate_project(forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+@check(
+    "consistency.duplicate_project",
+    reads=(*RATE_COLUMNS, *columns_of("fund_lines", "budget_initial"), "form.total_score"),
+)
+def duplicate_project(forms: pl.DataFrame, rules: Rules, name: str) -> pl.DataFrame:
     """One project, department and year in two or more forms: warning when their amounts or
     total score differ, info when they are identical copies."""
     group = ["project_key", "department_key", "year"]
@@ -123,7 +128,7 @@ def duplicate_project(forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     ).filter(col("n") >= 2)
     hits = _related(keyed.join(groups, on=group, how="semi"), group).join(groups, on=group)
     return _findings(
-        hits, "consistency.duplicate_project", pl.when(col("differ")).then(lit("warning")).otherwise(lit("info")),
+        hits, name, pl.when(col("differ")).then(lit("warning")).otherwise(lit("info")),
         lit("form"),
         pl.format("{}份", col("n")), pl.when(col("differ")).then(lit("数字不一致")).otherwise(lit("内容相同")),
         pl.when(col("differ"))
@@ -134,7 +139,8 @@ def duplicate_project(forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     )
 
 
-def target_lowered(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+@check("consistency.target_lowered", reads=columns_of("indicators", "level3", "target"))
+def target_lowered(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules, name: str) -> pl.DataFrame:
     """The same project a year on: a ≥/> target of the same 三级指标 and unit set lower."""
     rows = indicators.filter(col("target_op").is_in([">=", ">"]) & col("target_value").is_not_null()).join(
         forms.select("form_id", "project_name", "project_key", "department_key", "year"), on="form_id",
@@ -148,7 +154,7 @@ def target_lowered(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules) 
         pl.min_horizontal("confidence", "last_confidence").alias("group_confidence"),
     )
     return _findings(
-        hits, "consistency.target_lowered", "warning",
+        hits, name, "warning",
         pl.format("indicators[{}]", col("indicator_index")),
         pl.format(">= {}", col("last_target")), col("target"),
         pl.format("项目「{}」{}年度指标「{}」目标{}低于上年目标{}（上年实际完成{}）", col("project_name"), col("year"),
@@ -157,7 +163,8 @@ def target_lowered(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules) 
     )
 
 
-def boilerplate_text(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+@check("consistency.boilerplate_text", reads=columns_of("indicators", "deviation_note"))
+def boilerplate_text(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules, name: str) -> pl.DataFrame:
     """One 实际完成情况 (or 偏差原因) text, long enough to be written, in several projects."""
     c = rules.consistency
     keyed = forms.select("form_id", "project_name", "project_key", "department_key", "year", "confidence")
@@ -174,7 +181,7 @@ def boilerplate_text(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules
         col("projects_n") >= c.boilerplate_min_projects)
     hits = _related(texts.join(copied, on=group, how="semi"), group).join(copied, on=group)
     return _findings(
-        hits, "consistency.boilerplate_text", "info",
+        hits, name, "info",
         col("subject"),
         lit(None, dtype=pl.String), pl.format("{}个项目", col("projects_n")),
         pl.format("{}「{}」与本部门{}年度其他项目相同（共{}个项目）：{}", col("what"), col("text").str.slice(0, 30),
@@ -183,7 +190,8 @@ def boilerplate_text(forms: pl.DataFrame, indicators: pl.DataFrame, rules: Rules
     )
 
 
-def department_inflation(table: pl.DataFrame, forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+@check("consistency.department_inflation", reads=(*QUANTITATIVE_COLUMNS, *RATE_COLUMNS, "form.total_score"))
+def department_inflation(table: pl.DataFrame, forms: pl.DataFrame, rules: Rules, name: str) -> pl.DataFrame:
     """A department-year whose full marks its own numbers do not support: most missed
     targets still scored full, or a high mean total over a low mean 执行率."""
     c = rules.consistency
@@ -198,14 +206,15 @@ def department_inflation(table: pl.DataFrame, forms: pl.DataFrame, rules: Rules)
         pl.format("未达成目标的{}个定量指标中{}%仍得满分", col("missed"), (col("missed_full_share") * 100).round(0).cast(pl.Int64))
     ).otherwise(pl.format("平均总分{}而平均执行率仅{}%", col("mean_total").round(2), col("mean_execution_pct").round(2)))
     return _findings(
-        hits, "consistency.department_inflation", "warning", lit("form"),
+        hits, name, "warning", lit("form"),
         lit(None, dtype=pl.String), why,
         pl.format("{}{}年度{}份自评表：{}，自评分可能偏高", col("department"), col("year"), col("forms"), why),
         rules,
     )
 
 
-def funds_weight_varies(forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+@check("consistency.funds_weight_varies", reads=columns_of("fund_lines", "weight"))
+def funds_weight_varies(forms: pl.DataFrame, rules: Rules, name: str) -> pl.DataFrame:
     group = ["department_key", "year"]
     keyed = forms.filter(col("funds_weight").is_not_null() & col("department_key").is_not_null())
     groups = keyed.group_by(group).agg(
@@ -214,7 +223,7 @@ def funds_weight_varies(forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     ).filter(col("weights_n") > 1)
     hits = _related(keyed.join(groups, on=group, how="semi"), group).join(groups, on=group)
     return _findings(
-        hits, "consistency.funds_weight_varies", "info", lit("fund_lines[0]"),
+        hits, name, "info", lit("fund_lines[0]"),
         col("weights"), col("funds_weight").cast(pl.String),
         pl.format("{}{}年度各项目预算执行分值不一（{}），本项目为{}", col("department"), col("year"), col("weights"),
                   col("funds_weight")),
@@ -223,10 +232,7 @@ def funds_weight_varies(forms: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
 
 # -- the department table -----------------------------------------------------------------------
-CONSISTENCY_CHECKS = (
-    "consistency.same_indicator_diff_score", "consistency.duplicate_project", "consistency.target_lowered",
-    "consistency.boilerplate_text", "consistency.department_inflation", "consistency.funds_weight_varies",
-)
+CONSISTENCY_CHECKS = tuple(name for name in REGISTRY if name.startswith("consistency."))
 CONSISTENCY = {
     "department": pl.String, "year": pl.Int32, "forms": pl.Int32, "mean_total": pl.Float64,
     "full_marks_share": pl.Float64, "missed": pl.Int32, "missed_full_share": pl.Float64,
