@@ -22,14 +22,15 @@ run: setup
 
 # The report test opens the HTML report in Debian's chromium (with a CJK font for its
 # screenshots); the layout-sweep sample typesets forms in four Debian CJK fonts (Song, Kai,
-# two Hei). Installed here when missing, from the package registry.
+# two Hei); .7z and .rar archives are read through the system's libarchive. Installed here
+# when missing, from the package registry.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai libarchive13
 browser:
 	@{ test -x /usr/bin/chromium && test -f /usr/share/fonts/truetype/arphic/ukai.ttc && \
-		test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc; } || { $(SUDO) apt-get update -qq && \
+		test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc && /sbin/ldconfig -p | grep -q 'libarchive\.so\.13'; } || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; } || \
-		{ echo "make: cannot install $(SYSTEM_PACKAGES) (the report and layout-sweep tests need them)" >&2; exit 1; }
+		{ echo "make: cannot install $(SYSTEM_PACKAGES) (the report, layout-sweep and archive tests need them)" >&2; exit 1; }
 
 test: setup browser
 	JIXIAO_REQUIRE_BROWSER=1 JIXIAO_REQUIRE_FONTS=1 $(BIN)/python -m pytest -q
