@@ -38,11 +38,21 @@ def venv(tmp_path_factory) -> Path:
     _run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(root / "dist")])
     wheel = next((root / "dist").glob("jixiao-*.whl"))
     env = root / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(env)])
+    _run([sys.executable, "-m", "venv", str(env)])
     site = next((env / "lib").glob("python*/site-packages"))
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix", str(env), str(wheel)])
+    # The new venv's own pip: this environment's (with --prefix) would uninstall the
+    # checkout's editable install on its way.
+    _run([str(env / "bin" / "python"), "-m", "pip", "install", "--no-deps", "-q", str(wheel)])
     return env
+
+
+def test_installing_the_wheel_leaves_this_environment_alone(venv, tmp_path):
+    """This environment's jixiao is still the checkout's (an install with its pip and
+    --prefix once uninstalled it, `jixiao` command and all)."""
+    assert (Path(sys.executable).parent / "jixiao").exists()
+    here = _run([sys.executable, "-c", "import extract; print(extract.__file__)"], cwd=tmp_path).stdout.strip()
+    assert Path(here).is_relative_to(ROOT), here
 
 
 def test_the_installed_wheel_reads_a_text_form_and_a_scan(venv, tmp_path):
