@@ -161,9 +161,9 @@ def columns_of(table: str, *names: str) -> tuple[str, ...]:
     return tuple(f"{table}.{n}" for n in names)
 
 
-RATE_COLUMNS = columns_of("fund_lines", "budget_full_year", "executed", "execution_rate_pct")
-QUANTITATIVE_COLUMNS = columns_of("indicators", "target", "actual", "weight", "score")
 _QUANT_FIELDS = ("target", "actual", "weight", "score")
+RATE_COLUMNS = columns_of("fund_lines", "budget_full_year", "executed", "execution_rate_pct")
+QUANTITATIVE_COLUMNS = columns_of("indicators", *_QUANT_FIELDS)
 
 
 # -- 项目资金 ----------------------------------------------------------------------------------

@@ -36,14 +36,18 @@ def part_path(out: Path, name: str, number: int) -> Path:
     return out / name / f"part-{number:06d}.parquet"
 
 
-def _write_atomic(final: Path, frame: pl.DataFrame, metadata: dict[str, str] | None = None) -> None:
-    """Write to a temporary name, then rename: a reader never sees half a file."""
+def _write_atomic(final: Path, frame: pl.DataFrame | pl.LazyFrame, metadata: dict[str, str] | None = None) -> None:
+    """Write to a temporary name, then rename: a reader never sees half a file. A LazyFrame is
+    streamed (sink_parquet): it is never held whole."""
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    frame.write_parquet(tmp, metadata=metadata)
+    if isinstance(frame, pl.LazyFrame):
+        frame.sink_parquet(tmp, metadata=metadata)
+    else:
+        frame.write_parquet(tmp, metadata=metadata)
     os.replace(tmp, final)
 
 
-def write_table(out: Path, name: str, frame: pl.DataFrame, absorbed: int | None = None) -> None:
+def write_table(out: Path, name: str, frame: pl.DataFrame | pl.LazyFrame, absorbed: int | None = None) -> None:
     """The flat file of a table, whole (the audit's tables; compaction, with `absorbed`)."""
     _write_atomic(table_path(out, name), frame, None if absorbed is None else {ABSORBED: str(absorbed)})
 
@@ -115,18 +119,24 @@ def read_table(out: Path, name: str) -> pl.DataFrame:
     return _read(_layout(out), name)
 
 
-def _consistent(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+def _ids(frame: pl.DataFrame | pl.LazyFrame, column: str) -> pl.Series:
+    ids = frame.select(column).unique()
+    return (ids.collect() if isinstance(ids, pl.LazyFrame) else ids)[column].implode()
+
+
+def _consistent(tables: dict[str, pl.DataFrame | pl.LazyFrame]) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """documents is the record of what is done: rows of a document it does not list (a
     dataset of an older jixiao killed between two writes) are dropped, and that document is
-    simply read again by the next run."""
-    docs = tables["documents"].select("doc_id").unique()
-    tables["forms"] = tables["forms"].join(docs, on="doc_id", how="semi")
+    simply read again by the next run. Filters on the collected ids, not semi-joins, so that
+    lazy (streamed) tables keep their rows' order too."""
+    docs = _ids(tables["documents"], "doc_id")
+    tables["forms"] = tables["forms"].filter(pl.col("doc_id").is_in(docs))
     if "pages" in tables:
-        tables["pages"] = tables["pages"].join(docs, on="doc_id", how="semi")
-    forms = tables["forms"].select("form_id")
+        tables["pages"] = tables["pages"].filter(pl.col("doc_id").is_in(docs))
+    forms = _ids(tables["forms"], "form_id")
     for name in ("fund_lines", "indicators", "boxes"):
         if name in tables:
-            tables[name] = tables[name].join(forms, on="form_id", how="semi")
+            tables[name] = tables[name].filter(pl.col("form_id").is_in(forms))
     return tables
 
 
@@ -161,7 +171,7 @@ def append_part(out: Path, number: int, frames: dict[str, pl.DataFrame]) -> None
         _write_atomic(path, frames[name])
 
 
-def _replace_all(out: Path, layout: _Layout, tables: dict[str, pl.DataFrame], upto: int) -> None:
+def _replace_all(out: Path, layout: _Layout, tables: dict[str, pl.DataFrame | pl.LazyFrame], upto: int) -> None:
     """Flat files of `tables` absorbing the parts up to `upto` (documents last), then those
     parts removed. Killed anywhere: a flat file rewritten has absorbed its parts, which
     readers then skip; one not yet rewritten still has them to add."""
@@ -183,29 +193,10 @@ def _scan(layout: _Layout, name: str) -> pl.LazyFrame:
     return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
 
 
-def _scan_consistent(layout: _Layout) -> dict[str, pl.LazyFrame]:
-    """`_consistent` over `_scan`: only the id columns are collected."""
-    tables = {name: _scan(layout, name) for name in TABLES}
-    # Filters, not semi-joins: a streamed join need not keep the rows' order.
-    docs = tables["documents"].select("doc_id").unique().collect()["doc_id"]
-    tables["forms"] = tables["forms"].filter(pl.col("doc_id").is_in(docs.implode()))
-    tables["pages"] = tables["pages"].filter(pl.col("doc_id").is_in(docs.implode()))
-    forms = tables["forms"].select("form_id").collect()["form_id"]
-    for name in ("fund_lines", "indicators", "boxes"):
-        tables[name] = tables[name].filter(pl.col("form_id").is_in(forms.implode()))
-    return tables
-
-
 def _stream_all(out: Path, layout: _Layout, upto: int) -> None:
-    """`_replace_all`, streamed from the files on disk, a table at a time (memory: a part, not
-    the dataset); rows of documents that documents does not list are dropped."""
-    tables = _scan_consistent(layout)
-    for name in WRITE_ORDER:
-        final = table_path(out, name)
-        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-        tables[name].sink_parquet(tmp, metadata={ABSORBED: str(upto)})
-        os.replace(tmp, final)
-    _remove_parts(out, layout, upto)
+    """`_replace_all` from the files on disk, streamed a table at a time (memory: a part, not
+    the dataset)."""
+    _replace_all(out, layout, _consistent({name: _scan(layout, name) for name in TABLES}), upto)
 
 
 def _remove_parts(out: Path, layout: _Layout, upto: int) -> None:
@@ -248,7 +239,7 @@ def read_for_append(out: Path) -> pl.DataFrame:
     read again would have them twice."""
     layout = _layout(out)
     raw = {name: _scan(layout, name) for name in TABLES}
-    kept = _scan_consistent(layout)
+    kept = _consistent(dict(raw))
     counts = pl.collect_all([frame.select(pl.len()) for frame in [*raw.values(), *kept.values()]])
     if [c.item() for c in counts[:len(TABLES)]] != [c.item() for c in counts[len(TABLES):]]:
         _stream_all(out, layout, layout.top())
