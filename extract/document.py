@@ -142,10 +142,12 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
                 record = with_characters(record, page)
                 layout = recover_layout(record, settings) if record.words else None
                 if needs_ocr(record, page, layout, settings.ocr.mode, layer):
-                    from extract.ocr.page import ocr_layout  # the OCR stack loads only when needed
+                    from extract.ocr.page import read_scan  # the OCR stack loads only when needed
                     from extract.pages.images import page_image
 
-                    layout = ocr_layout(page_image(page, settings.ocr.dpi), record.number, settings)
+                    # The scan's words and rules, as a Page: the same layout recovery as text.
+                    record = read_scan(page_image(page, settings.ocr.dpi), record.number, settings)
+                    layout = recover_layout(record, settings)
                     ocr_pages.append(record.number)
                 elif layout is None:
                     if needs_ocr(record, page, None, "auto"):

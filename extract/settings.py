@@ -78,6 +78,17 @@ class Crops(str, Enum):
     none = "none"
 
 
+class Layer(str, Enum):
+    """What `show --overlay` draws (report/overlay.py): one stage of a page's reading each,
+    the same records from a text layer and from OCR."""
+
+    rules = "rules"  # ruling segments as read: the PDF's strokes, or runs of ink on a scan
+    lines = "lines"  # the segments snapped into ruling lines (grid/lines.py)
+    cells = "cells"  # the grid's cells, spans merged (grid/cells.py)
+    words = "words"  # the words as read: PDF characters, or OCR runs (unsure ones dashed orange)
+    fields = "fields"  # the form's fields, coloured by block (values/form.py)
+
+
 @dataclass(frozen=True)
 class OcrSettings:
     # auto: OCR only pages whose text layer is missing or unusable; always; never.

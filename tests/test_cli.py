@@ -107,6 +107,28 @@ def test_every_command_has_help(command):
     assert result.exit_code == 0 and "Usage" in result.output
 
 
+@pytest.mark.parametrize("args, option, choices", [
+    (["ingest", "x.pdf", "--out", "o", "--ocr", "sometimes"], "--ocr", "auto, always, never"),
+    (["export", ".", "--format", "ods"], "--format", "xlsx, csv"),
+    (["report", ".", "--crops", "some"], "--crops", "all, flagged, none"),
+    (["show", "x.pdf", "--layer", "glyphs"], "--layer", "rules, lines, cells, words, fields"),
+])
+def test_a_wrong_choice_is_named_with_the_choices(args, option, choices, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': '{args[-1]}' is not one of {choices}" in result.output
+    assert "Value error" not in result.output
+
+
+def test_help_names_what_an_option_takes_not_its_python_type():
+    for command in ("ingest", "show", "report", "audit", "export"):
+        text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).output
+        assert not any(t in text for t in ("<bool>", "<int range>", "<float range>", "Value error")), command
+    assert "--ocr <auto|always|never>" in runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"}).output
+
+
 def test_show_prints_the_forms(fixtures_dir):
     result = runner.invoke(app, ["show", str(fixtures_dir / "text" / "seed_hongqiao.pdf"), "--form", "1"], env={"COLUMNS": "240"})
     assert result.exit_code == 0

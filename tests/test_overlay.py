@@ -140,3 +140,79 @@ def test_a_colour_means_one_thing_in_the_overlay_and_the_report():
 
     assert overlay.DOUBT_COLOUR == crops.DOUBT_COLOUR == views.DOUBT_COLOUR
     assert not {views.DOUBT_COLOUR, views.FINDING_COLOUR} & set(overlay.BLOCK_COLOURS.values())
+
+
+def _cells_text(layout):
+    return [[(c.row, c.col, c.rowspan, c.colspan, c.text, c.confidence) for c in g.cells] for g in layout.grids]
+
+
+def _stages_of(path):
+    """A document's form pages read, and each layout next to one recovered again from its page
+    record alone (pages → Page → recover_layout: the one road of both paths)."""
+    from extract.grid import recover_layout
+    from extract.settings import DEFAULT_SETTINGS
+
+    res, layouts, _ = _overlay(path, None)
+    pages = [lay for lay in layouts if lay.grids]
+    return res, layouts, [(lay, recover_layout(lay.page, DEFAULT_SETTINGS)) for lay in pages]
+
+
+def _drawn_in(pix, overlay, rect, top, colour) -> bool:
+    """Whether a pixel along a mark's edge wears its colour (not the page's black or white)."""
+    k = overlay.dpi / 72
+    x0, y0, x1, y1 = rect
+    xs = [int(((x0 + x1) / 2) * k) + d for d in (-1, 0, 1)]
+    ys = [int((y0 + top) * k) + d for d in (-1, 0, 1)]
+    want = [round(c * 255) for c in colour]
+    return any(sum(abs(a - b) for a, b in zip(pix.pixel(x, y)[:3], want)) < 120 for x in xs for y in ys)
+
+
+def _check_stages(path, page_method):
+    from extract.report.overlay import LAYER_COLOURS, stage_marks
+    from extract.settings import Layer
+
+    res, layouts, pairs = _stages_of(path)
+    assert pairs and all(lay.page.method == page_method for lay, _ in pairs)
+    for layout, again in pairs:
+        # the layout is a function of the page record: nothing was settled behind its back
+        assert _cells_text(again) == _cells_text(layout)
+        assert [ln.text for ln in again.free_text] == [ln.text for ln in layout.free_text]
+        for layer in (Layer.rules, Layer.lines, Layer.cells, Layer.words):
+            marks = stage_marks(layout, layer)
+            assert marks, layer
+            w, h = layout.page.width, layout.page.height
+            assert all(_inside(m.rect, (0, 0, w, h), 1.0) for m in marks), layer
+    # each stage drawn alone shows in its own colour where its records lie
+    for layer in (Layer.rules, Layer.lines):
+        overlay = draw_overlay(path, res, layouts, 0, layers=(layer,))
+        pix = pymupdf.Pixmap(overlay.png)
+        page = overlay.pages[0]
+        layout = next(lay for lay, _ in pairs if lay.page.number == page)
+        long = [m for m in stage_marks(layout, layer) if m.rect[2] - m.rect[0] > 100][:10]
+        assert long and all(_drawn_in(pix, overlay, m.rect, overlay.tops[page], LAYER_COLOURS[layer]) for m in long), layer
+        # the fields are not asked for: a field cell's inner corner (tinted when drawn) is untinted paper
+        corners = [_pixel(pix, overlay, b.x0 + 2.0, overlay.tops[b.page] + b.y0 + 2.0)
+                   for b in (p.box for p in overlay.fields) if b.x1 - b.x0 > 8 and b.y1 - b.y0 > 8]
+        assert corners and sum(max(c[:3]) - min(c[:3]) <= 6 for c in corners) > 0.9 * len(corners), layer
+
+
+def test_each_stage_of_a_text_page_is_drawn_from_its_records(fixtures_dir):
+    _check_stages(fixtures_dir / "text" / "seed_hongqiao.pdf", "text")
+
+
+@pytest.mark.ocr
+def test_each_stage_of_a_scan_is_drawn_from_the_same_records(fixtures_dir):
+    """A scan's reading ends in the Page record a text layer gives (its settled words and the
+    rules' segments); the layout is recovered from it as from text, so every stage draws alike."""
+    _check_stages(fixtures_dir / "scans" / "split_row_150dpi.pdf", "ocr")
+
+
+def test_show_draws_the_stages_it_is_asked_for_and_refuses_others(tmp_path, fixtures_dir):
+    seed = str(fixtures_dir / "text" / "seed_hongqiao.pdf")
+    out = tmp_path / "o.png"
+    result = CliRunner().invoke(app, ["show", seed, "--form", "0", "--overlay", str(out), "--layer", "rules",
+                                      "--layer", "words"])
+    assert result.exit_code == 0, result.output
+    assert pymupdf.Pixmap(out.read_bytes()).width > 500
+    result = CliRunner().invoke(app, ["show", seed, "--overlay", str(out), "--layer", "glyphs"])
+    assert result.exit_code == 2 and "glyphs" in result.output

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("paddleocr", reason="the OCR extra is not installed")
 pytestmark = pytest.mark.ocr
 
-from extract.grid.types import Cell  # noqa: E402
 from extract.ocr.engine import get_engine  # noqa: E402
 from extract.ocr.second import AGREED_CONFIDENCE, read_doubts_again, read_lines_again  # noqa: E402
+from extract.ocr.types import CellWords  # noqa: E402
 from extract.pages.mupdf import pymupdf  # noqa: E402
 from extract.pages.types import Word  # noqa: E402
 
@@ -29,16 +29,10 @@ def _line(text: str) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
-def _cell_with(text_read: str, image: np.ndarray, confidence: float) -> Cell:
+def _cell_with(text_read: str, image: np.ndarray, confidence: float, right_pad: int = 2) -> CellWords:
     h, w = image.shape[:2]
-    cell = Cell(0, 0, 1, 1, 0.0, 0.0, w * SCALE, h * SCALE)
-    cell.words = [Word(text_read, 2 * SCALE, 2 * SCALE, (w - 2) * SCALE, (h - 2) * SCALE, h * SCALE / 2, 10.0, confidence)]
-    return cell
-
-
-class _Grid:
-    def __init__(self, cells):
-        self.cells = cells
+    word = Word(text_read, 2 * SCALE, 2 * SCALE, (w - right_pad) * SCALE, (h - 2) * SCALE, h * SCALE / 2, 10.0, confidence)
+    return CellWords(0.0, 0.0, w * SCALE, h * SCALE, (word,))
 
 
 def test_the_second_recogniser_reads_a_long_chinese_line():
@@ -51,8 +45,7 @@ def test_agreeing_readings_settle_a_doubt_and_a_misreading_is_outvoted():
     image = _line("江城市教育装备与后勤服务中心")
     right = _cell_with("江城市教育装备与后勤服务中心", image, 0.7)
     wrong = _cell_with("江城市教育装备与后勤服务申心", image, 0.7)
-    settled = read_doubts_again(get_engine(), [_Grid([right, wrong])], image, SCALE)
-    assert settled == 2
+    right, wrong = read_doubts_again(get_engine(), [right, wrong], image, SCALE)
     assert (right.words[0].text, right.words[0].confidence) == ("江城市教育装备与后勤服务中心", AGREED_CONFIDENCE)
     # the second recogniser and the first, reading the crop enlarged, agree against the first reading
     assert (wrong.words[0].text, wrong.words[0].confidence) == ("江城市教育装备与后勤服务中心", AGREED_CONFIDENCE)
@@ -61,15 +54,14 @@ def test_agreeing_readings_settle_a_doubt_and_a_misreading_is_outvoted():
 def test_what_print_does_not_make_stays_in_doubt_however_the_readers_agree():
     image = _line("4,消除校舍安全隐患")
     cell = _cell_with("4,消除校舍安全隐患", image, 0.8)
-    assert read_doubts_again(get_engine(), [_Grid([cell])], image, SCALE) == 0
-    assert cell.words[0].confidence == 0.8
+    [after] = read_doubts_again(get_engine(), [cell], image, SCALE)
+    assert after.words[0].confidence == 0.8
 
 
 def test_a_line_with_unread_ink_is_read_again_whole():
     text = "问题整改完成时限已经达标，"
     image = _line(text)
-    cell = _cell_with("问题整改完成时限已经达标", image, 0.99)
+    cell = _cell_with("问题整改完成时限已经达标", image, 0.99, right_pad=30)
     h, w = image.shape[:2]
-    cell.words = [Word("问题整改完成时限已经达标", 2 * SCALE, 2 * SCALE, (w - 30) * SCALE, (h - 2) * SCALE, h * SCALE / 2, 10.0, 0.99)]
     words = read_lines_again(get_engine(), cell, [(w - 28, 20, w - 20, 40)], image, SCALE)
     assert words is not None and [x.text for x in words] == ["问题整改完成时限已经达标，"]

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from extract.errors import NoInputs
 from extract.executor import ExecutorConfig
-from extract.settings import DEFAULT_SETTINGS, Crops, OcrMode, OcrSettings
+from extract.settings import DEFAULT_SETTINGS, Crops, Layer, OcrMode, OcrSettings
 
 # Heavy imports (PyMuPDF, polars, the OCR stack) happen inside the commands that need them:
 # `jixiao --help`, `--version` and usage errors answer at once.
@@ -71,6 +71,21 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _choice(choices: type[Enum]) -> dict:
+    """An option's parser and metavar for an Enum of choices. A wrong one reads "Invalid value
+    for '--ocr': 'x' is not one of auto, always, never" (typer's own coercion would prefix it
+    with pydantic's "Value error, ")."""
+    def parse(value):
+        if isinstance(value, choices):
+            return value
+        try:
+            return choices(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not one of " + ", ".join(c.value for c in choices)) from None
+
+    return {"parser": parse, "metavar": "<" + "|".join(c.value for c in choices) + ">"}
+
+
 def _fail_usage(message: str) -> None:
     _say(f"jixiao: {message}")
     raise typer.Exit(2)
@@ -101,14 +116,14 @@ def _need_dataset(directory: Path) -> None:
 
 @app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="PDF/TIFF/PNG/JPEG files, .zip/.7z/.rar archives of them, or folders (recursive).")],
+    paths: Annotated[list[Path], typer.Argument(exists=True, metavar="PATH", help="PDF/TIFF/PNG/JPEG files, .zip/.7z/.rar archives of them, or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", help="Dataset directory (created; re-runs add new files).")],
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
-    ocr: Annotated[OcrMode, typer.Option(help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
-    dpi: Annotated[int, typer.Option(min=72, max=600, help="Render resolution for OCR.")] = 200,
+    workers: Annotated[int, typer.Option(min=1, metavar="N", help="Worker processes (default: all cores).")] = DEFAULT_WORKERS,
+    ocr: Annotated[OcrMode, typer.Option(**_choice(OcrMode), help="OCR pages: auto = only where the text layer is missing.")] = OcrMode.auto,
+    dpi: Annotated[int, typer.Option(min=72, max=600, metavar="DPI", help="Render resolution for OCR.")] = 200,
     second_reading: Annotated[bool, typer.Option(
         help="Scans: read what the first recogniser is unsure of again with a second one; agreement clears the doubt.")] = True,
-    timeout: Annotated[float, typer.Option(min=1, help="Seconds one document may take before it is recorded as failed.")] = ExecutorConfig().timeout_s,
+    timeout: Annotated[float, typer.Option(min=1, metavar="SECONDS", help="Seconds one document may take before it is recorded as failed.")] = ExecutorConfig().timeout_s,
     rules: RulesOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
@@ -146,7 +161,7 @@ def ingest_cmd(
 
 @app.command("audit")
 def audit_cmd(
-    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")],
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, metavar="DATASET", help="A dataset directory (from ingest).")],
     rules: RulesOption = None,
     strict: StrictOption = False,
 ) -> None:
@@ -164,7 +179,7 @@ def audit_cmd(
 
 @app.command("compact")
 def compact_cmd(
-    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")],
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, metavar="DATASET", help="A dataset directory (from ingest).")],
 ) -> None:
     """Merge the parts checkpoints appended into one parquet file per table (ingest does it at its end)."""
     _need_dataset(directory)
@@ -177,11 +192,14 @@ def compact_cmd(
 
 @app.command("show")
 def show_cmd(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A PDF or a scan image (TIFF/PNG/JPEG).")],
-    form: Annotated[int | None, typer.Option("--form", min=0, help="Only this form (0-based).")] = None,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="FILE", help="A PDF or a scan image (TIFF/PNG/JPEG).")],
+    form: Annotated[int | None, typer.Option("--form", min=0, metavar="N", help="Only this form (0-based).")] = None,
     overlay: Annotated[Path | None, typer.Option(
         "--overlay", dir_okay=False, help="Write a PNG of the form pages: grid, fields coloured by block, doubts marked.")] = None,
-    dpi: Annotated[int, typer.Option(min=36, max=300, help="Overlay resolution.")] = 110,
+    dpi: Annotated[int, typer.Option(min=36, max=300, metavar="DPI", help="Overlay resolution.")] = 110,
+    layer: Annotated[list[Layer] | None, typer.Option(
+        "--layer", help="What the overlay draws, one stage of the reading each (repeatable; default: cells and fields).",
+        show_default=False, **_choice(Layer))] = None,
 ) -> None:
     """Print one document's extracted forms as tables (and draw them over the pages)."""
     from extract.cli.render import print_document
@@ -198,7 +216,7 @@ def show_cmd(
     if overlay is not None:
         from extract.report import draw_overlay
 
-        drawn = draw_overlay(file, res, layouts, form, dpi)
+        drawn = draw_overlay(file, res, layouts, form, dpi, tuple(layer) if layer else (Layer.cells, Layer.fields))
         try:
             overlay.write_bytes(drawn.png)
         except OSError as exc:
@@ -227,7 +245,7 @@ class StatsFormat(str, Enum):
     json = "json"
 
 
-DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="A dataset directory (from ingest).")]
+DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, metavar="DATASET", help="A dataset directory (from ingest).")]
 
 
 
@@ -235,8 +253,8 @@ DatasetArgument = Annotated[Path, typer.Argument(exists=True, file_okay=False, h
 @app.command("export")
 def export_cmd(
     directory: DatasetArgument,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx: one workbook, a sheet per table; csv: a file per table (UTF-8 with BOM).")] = ExportFormat.xlsx,
-    labels: Annotated[Labels, typer.Option(help="Column headers: en = column names, zh = the forms' own Chinese.")] = Labels.en,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx: one workbook, a sheet per table; csv: a file per table (UTF-8 with BOM).", **_choice(ExportFormat))] = ExportFormat.xlsx,
+    labels: Annotated[Labels, typer.Option(**_choice(Labels), help="Column headers: en = column names, zh = the forms' own Chinese.")] = Labels.en,
     out: Annotated[Path | None, typer.Option("--out", help="Workbook file (xlsx) or folder (csv); default DIR/jixiao.xlsx or DIR/csv/.")] = None,
 ) -> None:
     """Write the tables (findings included) for people who use spreadsheets."""
@@ -254,8 +272,8 @@ def export_cmd(
 @app.command("stats")
 def stats_cmd(
     directory: DatasetArgument,
-    by: Annotated[StatsBy, typer.Option(help="Group the forms per department and year, or per year.")] = StatsBy.department,
-    fmt: Annotated[StatsFormat, typer.Option("--format", help="table (terminal), csv (the per-group table) or json (everything).")] = StatsFormat.table,
+    by: Annotated[StatsBy, typer.Option(**_choice(StatsBy), help="Group the forms per department and year, or per year.")] = StatsBy.department,
+    fmt: Annotated[StatsFormat, typer.Option("--format", help="table (terminal), csv (the per-group table) or json (everything).", **_choice(StatsFormat))] = StatsFormat.table,
     rules: RulesOption = None,
     consistency: Annotated[bool, typer.Option("--consistency", help="The department table of the cross-project audit (consistency.parquet).")] = False,
 ) -> None:
@@ -285,9 +303,9 @@ def stats_cmd(
 def report_cmd(
     directory: DatasetArgument,
     out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="The HTML file (default DIR/report.html).")] = None,
-    crops: Annotated[Crops, typer.Option(
+    crops: Annotated[Crops, typer.Option(**_choice(Crops),
         help="Source page images: for all forms, only flagged ones (findings, review; for large archives), none.")] = Crops.all,
-    dpi: Annotated[int, typer.Option(min=50, max=200, help="Resolution of the page crops.")] = 100,
+    dpi: Annotated[int, typer.Option(min=50, max=200, metavar="DPI", help="Resolution of the page crops.")] = 100,
     sources: Annotated[Path | None, typer.Option(
         "--sources", exists=True, file_okay=False,
         help="The folder given to ingest, if the files have moved since (documents.path is relative to it).")] = None,

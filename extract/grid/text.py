@@ -53,6 +53,16 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 def assign_words(grids: list[Grid], words: list[Word], settings: TextSettings) -> list[Word]:
     """Put each word into the cell holding its centre; return the words outside every grid."""
+    buckets, outside = bucket_words(grids, words)
+    for (g_idx, cell_idx), ws in buckets.items():
+        cell = grids[g_idx].cells[cell_idx]
+        cell.words = ws
+        cell.lines = build_lines(ws, cell.x0, cell.x1, settings)
+    return outside
+
+
+def bucket_words(grids: list[Grid], words: list[Word]) -> tuple[dict[tuple[int, int], list[Word]], list[Word]]:
+    """The words by the cell holding their centre ((grid, cell) index), and those outside every grid."""
     outside: list[Word] = []
     buckets: dict[tuple[int, int], list[Word]] = {}
     for w in words:
@@ -65,11 +75,7 @@ def assign_words(grids: list[Grid], words: list[Word], settings: TextSettings) -
                 break
         else:
             outside.append(w)
-    for (g_idx, cell_idx), ws in buckets.items():
-        cell = grids[g_idx].cells[cell_idx]
-        cell.words = ws
-        cell.lines = build_lines(ws, cell.x0, cell.x1, settings)
-    return outside
+    return buckets, outside
 
 
 def _group_by_baseline(words: list[Word], settings: TextSettings) -> list[list[Word]]:

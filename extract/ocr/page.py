@@ -1,5 +1,13 @@
-"""A scanned page → the same PageLayout the text path produces: upright and level pixels,
-the grid from the rules, PaddleOCR text cut to cells, lone dashes found from ink."""
+"""A scanned page → the same `Page` record the text layer gives (words and ruling segments in
+page points), for the one `recover_layout` both paths share.
+
+The stages, each a function of what the one before made: the scan made upright and level
+(`make_upright`); its rules found in the pixels (`pixel_segments`) and the tables they draw
+(`recover_layout` on the rules alone); the text boxes cut at the rules and read (`read_words`);
+the words put in their cells (`CellWords`) and settled there from the ink (dashes, lone
+glyphs, operators), a second recogniser and unread ink (`settle_cells`). No stage writes into
+its input: each returns new records.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +15,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from extract.grid import PageLayout
-from extract.grid.cells import find_grids
-from extract.grid.lines import snap_segments
+from extract.grid import Grid, recover_layout
 from extract.grid.pixels import ink_mask, pixel_segments
-from extract.grid.text import assign_words, free_lines
+from extract.grid.text import bucket_words
 from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, crop, quad_to_rect, split_at_rules, to_words, untangle, drop_doubled_marks, is_speck_reading
 from extract.ocr.engine import Engine, get_engine
+from extract.ocr.types import CellWords, UprightScan
 from extract.ocr.second import doubt_lost_list_stops, read_doubts_again, read_lines_again
 from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_shape, percent_shape
 from extract.pages.images import (
@@ -103,28 +110,27 @@ def _cell_ink(ink: np.ndarray, cell, scale: float, pad: int = 4) -> tuple[np.nda
     return ink[y0 + pad:y1 - pad, x0 + pad:x1 - pad], x0 + pad, y0 + pad
 
 
-def settle_dashes(grids, ink: np.ndarray, scale: float) -> None:
+def settle_dashes(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
     """Dashes, read or missed: a cell whose only mark is one flat stroke holds "-".
 
     The recogniser scores its reading of a dash low (一, —, - at 0.3–0.8), and the
     detector often misses a lone dash altogether; the stroke's shape settles both.
     """
-    for grid in grids:
-        for cell in grid.cells:
-            text = "".join(w.text for w in cell.words)
-            # A short reading ("1", "一", "—") may be a dash; the ink's shape decides.
-            if len(text) > 2:
-                continue
-            inside, ox, oy = _cell_ink(ink, cell, scale)
-            if not is_dash(inside):
-                continue
-            import cv2
+    import cv2
 
-            _, _, stats, _ = cv2.connectedComponentsWithStats(inside, connectivity=8)
-            bx, by, bw, bh, _ = max(stats[1:], key=lambda st: st[4])
-            x0, y0 = (ox + bx) * scale, (oy + by) * scale
-            dash = Word("-", x0, y0, x0 + bw * scale, y0 + bh * scale, y0 + bh * scale / 2, max(bw * scale, 6.0), DASH_CONFIDENCE)
-            cell.words = [dash]
+    out = []
+    for cell in cells:
+        # A short reading ("1", "一", "—") may be a dash; the ink's shape decides.
+        if len("".join(w.text for w in cell.words)) <= 2:
+            inside, ox, oy = _cell_ink(ink, cell, scale)
+            if is_dash(inside):
+                _, _, stats, _ = cv2.connectedComponentsWithStats(inside, connectivity=8)
+                bx, by, bw, bh, _ = max(stats[1:], key=lambda st: st[4])
+                x0, y0 = (ox + bx) * scale, (oy + by) * scale
+                cell = cell.holding([Word("-", x0, y0, x0 + bw * scale, y0 + bh * scale, y0 + bh * scale / 2,
+                                          max(bw * scale, 6.0), DASH_CONFIDENCE)])
+        out.append(cell)
+    return out
 
 
 # A lone operator whose shape is clear: as sure as a clean dash. Where the shape and the
@@ -134,25 +140,25 @@ OPERATOR_SHAPE_CONFIDENCE = 0.97
 _UNSURE_GLYPH = 0.9
 
 
-def settle_lone_glyphs(grids, ink: np.ndarray, scale: float) -> None:
+def settle_lone_glyphs(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
     """A cell holding one operator glyph (≥ ≤ > < =) gets the operator its ink shows, and
     one holding % or ‰ the sign its loops show."""
-    for grid in grids:
-        for cell in grid.cells:
-            if len(cell.words) != 1 or len(cell.words[0].text) != 1:
-                continue
+    out = []
+    for cell in cells:
+        if len(cell.words) == 1 and len(cell.words[0].text) == 1:
             word = cell.words[0]
             if word.text in "%‰":
                 shape = percent_shape
             elif word.text in OPERATOR_READINGS or word.confidence < _UNSURE_GLYPH:
                 shape = operator_shape
             else:
-                continue
-            inside, _, _ = _cell_ink(ink, cell, scale)
-            sign = shape(inside)
+                shape = None
+            sign = shape(_cell_ink(ink, cell, scale)[0]) if shape is not None else None
             if sign is not None:
                 sure = max(word.confidence, OPERATOR_SHAPE_CONFIDENCE) if word.text == sign else OPERATOR_SHAPE_CONFIDENCE
-                cell.words = [replace(word, text=sign, confidence=sure)]
+                cell = cell.holding([replace(word, text=sign, confidence=sure)])
+        out.append(cell)
+    return out
 
 
 # A text's operator corrected from its shape stays in doubt (below the operator threshold
@@ -161,25 +167,33 @@ def settle_lone_glyphs(grids, ink: np.ndarray, scale: float) -> None:
 CORRECTED_OPERATOR_CONFIDENCE = 0.9
 
 
-def settle_leading_operators(grids, ink: np.ndarray, scale: float) -> None:
+def settle_leading_operators(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
     """A text that starts with an operator ("≥95%", ">3000人次") gets the operator its first
     glyph's ink shows, where the shape is clear: the recogniser takes ≥ for > (and back) at
     scores up to 0.97."""
-    for grid in grids:
-        for cell in grid.cells:
-            for i, word in enumerate(cell.words):
-                if len(word.text) < 2 or word.text[0] not in OPERATOR_READINGS:
-                    continue
-                box = (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)
-                glyph = leading_glyph(crop(ink, box))
-                sign = operator_shape(glyph) if glyph is not None else None
-                if sign is not None and sign != word.text[0]:
-                    cell.words[i] = replace(word, text=sign + word.text[1:],
-                                            confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
-                elif sign is not None and REVIEW_CONFIDENCE <= word.confidence < OPERATOR_CONFIDENCE:
-                    # Recogniser and ink shape, two readings made apart, agree on the operator:
-                    # the one doubt the operator threshold guards against is settled.
-                    cell.words[i] = replace(word, confidence=OPERATOR_CONFIDENCE)
+    return [cell.holding(_leading_operator(w, ink, scale) for w in cell.words) for cell in cells]
+
+
+def _leading_operator(word: Word, ink: np.ndarray, scale: float) -> Word:
+    if len(word.text) < 2 or word.text[0] not in OPERATOR_READINGS:
+        return word
+    glyph = leading_glyph(crop(ink, (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)))
+    sign = operator_shape(glyph) if glyph is not None else None
+    if sign is not None and sign != word.text[0]:
+        return replace(word, text=sign + word.text[1:], confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
+    if sign is not None and REVIEW_CONFIDENCE <= word.confidence < OPERATOR_CONFIDENCE:
+        # Recogniser and ink shape, two readings made apart, agree on the operator: the one
+        # doubt the operator threshold guards against is settled.
+        return replace(word, confidence=OPERATOR_CONFIDENCE)
+    return word
+
+
+def drop_lone_specks(cells: list[CellWords]) -> list[CellWords]:
+    """A speck read on its own beside a cell's text is dropped (after the lone glyphs took
+    what were operators)."""
+    return [cell.holding(w for w in cell.words if not is_speck_reading(w.text))
+            if len(cell.words) > 1 and any(not is_speck_reading(w.text) for w in cell.words) else cell
+            for cell in cells]
 
 
 # After a red seal is painted out, the light fringe of its strokes remains; the recogniser
@@ -212,10 +226,10 @@ def drop_seal_residue(words: list[Word], cleaned: np.ndarray, scale: float) -> l
     return [w for w, d in zip(words, darkest) if d <= limit or w.text == "-"]
 
 
-def doubt_unread_ink(grids, ink: np.ndarray, rects: list[Rect], scale: float, g: np.ndarray | None = None,
-                     level: float | None = None) -> list[tuple[object, list[Rect]]]:
-    """Cells holding ink that no text box covered (a comma at a line's end, a character the
-    detector passed over), with that ink's boxes (pixels): their text may be incomplete.
+def doubt_unread_ink(cells: list[CellWords], ink: np.ndarray, rects: list[Rect], scale: float,
+                     g: np.ndarray | None = None, level: float | None = None) -> dict[int, list[Rect]]:
+    """Cells (by index) holding ink that no text box covered (a comma at a line's end, a
+    character the detector passed over), with that ink's boxes (pixels): their text may be incomplete.
     With the grey page `g` and its print `level`, ink much lighter than print (a grey
     stamp's strokes, bleed-through) does not count: it is not print that went unread."""
     import cv2
@@ -224,36 +238,38 @@ def doubt_unread_ink(grids, ink: np.ndarray, rects: list[Rect], scale: float, g:
     for x0, y0, x1, y1 in rects:
         covered[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0) - 2):int(x1) + 3] = 255
     limit = faint_limit(level) if g is not None and level is not None else None
-    doubted = []
-    for grid in grids:
-        for cell in grid.cells:
-            if not cell.words or all(w.text == "-" for w in cell.words):
-                continue
-            inside, ox, oy = _cell_ink(ink, cell, scale)
-            cov, _, _ = _cell_ink(covered, cell, scale)
-            loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
-            n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
-            blobs = [i for i in range(1, n) if stats[i, 4] >= UNREAD_INK_MIN_AREA and stats[i, 3] >= 3]
-            if blobs and limit is not None:
-                shade = g[oy:oy + inside.shape[0], ox:ox + inside.shape[1]]
-                blobs = [i for i in blobs if float(np.percentile(shade[labels == i], 10)) <= limit]
-            if blobs:
-                doubted.append((cell, [(ox + stats[i, 0], oy + stats[i, 1], ox + stats[i, 0] + stats[i, 2],
-                                        oy + stats[i, 1] + stats[i, 3]) for i in blobs]))
+    doubted = {}
+    for k, cell in enumerate(cells):
+        if not cell.words or all(w.text == "-" for w in cell.words):
+            continue
+        inside, ox, oy = _cell_ink(ink, cell, scale)
+        cov, _, _ = _cell_ink(covered, cell, scale)
+        loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
+        blobs = [i for i in range(1, n) if stats[i, 4] >= UNREAD_INK_MIN_AREA and stats[i, 3] >= 3]
+        if blobs and limit is not None:
+            shade = g[oy:oy + inside.shape[0], ox:ox + inside.shape[1]]
+            blobs = [i for i in blobs if float(np.percentile(shade[labels == i], 10)) <= limit]
+        if blobs:
+            doubted[k] = [(ox + stats[i, 0], oy + stats[i, 1], ox + stats[i, 0] + stats[i, 2],
+                           oy + stats[i, 1] + stats[i, 3]) for i in blobs]
     return doubted
 
 
-def settle_unread_ink(engine: Engine, unread, pixels: np.ndarray, scale: float, second: bool = True) -> None:
+def settle_unread_ink(engine: Engine, cells: list[CellWords], unread: dict[int, list[Rect]], pixels: np.ndarray,
+                      scale: float, second: bool = True) -> list[CellWords]:
     """The lines of a cell that hold unread ink are read again, the cell's whole width, by
     both recognisers: where they agree, their reading replaces the line's words; elsewhere
     the cell's words lose their certainty, so the form goes to review instead of carrying a
     silently shortened text."""
-    for cell, blobs in unread:
+    out = list(cells)
+    for k, blobs in unread.items():
+        cell = cells[k]
         reread = read_lines_again(engine, cell, blobs, pixels, scale) if second else None
-        if reread is not None:
-            cell.words = reread
-        else:
-            cell.words = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
+        if reread is None:
+            reread = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
+        out[k] = cell.holding(reread)
+    return out
 
 
 def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: float) -> list[Word]:
@@ -272,70 +288,90 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
     return words
 
 
-def ocr_layout(image: PageImage, number: int, settings: Settings) -> PageLayout:
-    engine = get_engine(settings.ocr.threads)
-    # A red seal is neither text nor rule; where it covers black ink, the ink stays black.
+def make_upright(engine: Engine, image: PageImage) -> UprightScan:
+    """Red ink painted out (a seal is neither text nor rule; where it covers black ink, the
+    ink stays black), the rules levelled (they are level in any quarter turn), then the text
+    found once and turned upright."""
     pixels = remove_red(image.pixels)
-    pixels_had_red = pixels is not image.pixels
-    # Level first (rules are level in any quarter turn), then find text once and turn upright.
-    image.skew = skew_angle(grey(pixels))
-    if abs(image.skew) >= MIN_SKEW_DEGREES:
-        pixels = rotate(pixels, image.skew)
-    image.turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))
-    g = grey(pixels)
-    h, w = g.shape
-    scale = image.scale
-    em_px = float(np.median([b[3] - b[1] for b in boxes])) * FONT_SHARE_OF_BOX if boxes else 12.0 / scale
+    had_red = pixels is not image.pixels
+    skew = skew_angle(grey(pixels))
+    if abs(skew) >= MIN_SKEW_DEGREES:
+        pixels = rotate(pixels, skew)
+    turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))
+    return UprightScan(pixels, image.scale, skew, turns, boxes, had_red)
 
-    seals = find_seals(g)
-    segments, rules = pixel_segments(g, scale, em_px, seals=seals, text_boxes=boxes)
-    if seals:  # a seal scanned in grey: paint out what is as light as its ring, then read again
-        pixels = remove_grey_seals(pixels, seals, text_ink_level(g, boxes, seals))
-        boxes = _boxes(engine, pixels)
-    text_pixels = despeckle(pixels, em_px)
-    if text_pixels is pixels:
-        text_pixels = pixels.copy()
-    hlines, vlines = snap_segments(segments, settings.grid)
-    grids = find_grids(number, hlines, vlines, settings.grid)
 
-    # The tables' rules erased from the crops (with their anti-aliased fringe): nothing is read
-    # from a line. Only inside tables: a big title's strokes are long enough to pass for rules.
+def erase_rules(pixels: np.ndarray, rules: np.ndarray, grids: list[Grid], scale: float) -> np.ndarray:
+    """The tables' rules painted out (with their anti-aliased fringe): nothing is read from a
+    line. Only inside tables: a big title's strokes are long enough to pass for rules."""
+    out = pixels.copy()
     in_tables = np.zeros_like(rules)
     for grid in grids:
         x0, y0, x1, y1 = (int(v / scale) for v in grid.bbox)
         m = 2 * RULE_FRINGE_PX
         in_tables[max(0, y0 - m):y1 + m + 1, max(0, x0 - m):x1 + m + 1] = 1
-    text_pixels[_dilate(rules * in_tables, RULE_FRINGE_PX) > 0] = 255
-    rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, grids, vlines)]
-    words = drop_doubled_marks(read_boxes(engine, text_pixels, rects, scale))
-    if pixels_had_red:
-        words = drop_seal_residue(words, text_pixels, scale)
+    out[_dilate(rules * in_tables, RULE_FRINGE_PX) > 0] = 255
+    return out
 
-    outside = assign_words(grids, words, settings.text)
-    g_text = grey(text_pixels)
-    ink = ink_mask(g_text)
-    settle_dashes(grids, ink, scale)
-    settle_lone_glyphs(grids, ink, scale)
+
+def read_words(engine: Engine, pixels: np.ndarray, boxes: list[Rect], tables, scale: float,
+               had_red: bool) -> list[Word]:
+    """The text boxes, cut where a table's rule crosses them, read once each."""
+    rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, tables.grids, tables.vlines)]
+    words = drop_doubled_marks(read_boxes(engine, pixels, rects, scale))
+    return drop_seal_residue(words, pixels, scale) if had_red else words
+
+
+def cell_words(grids: list[Grid], words: list[Word]) -> tuple[list[CellWords], list[Word]]:
+    """Every cell of the tables with the words whose centres it holds, and the words outside."""
+    buckets, outside = bucket_words(grids, words)
+    cells = [CellWords(c.x0, c.y0, c.x1, c.y1, tuple(buckets.get((g, k), ())))
+             for g, grid in enumerate(grids) for k, c in enumerate(grid.cells)]
+    return cells, outside
+
+
+def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], read: list[Word],
+                 pixels: np.ndarray, scale: float, settings: Settings) -> list[CellWords]:
+    """The cells' words settled from the ink and a second recogniser. `read`: the words as
+    first read (they give the page's print level); `pixels`: the page they were read from."""
+    g = grey(pixels)
+    ink = ink_mask(g)
+    cells = settle_dashes(cells, ink, scale)
+    cells = settle_lone_glyphs(cells, ink, scale)
     if settings.ocr.second_reading:
-        read_doubts_again(engine, grids, text_pixels, scale)
+        cells = read_doubts_again(engine, cells, pixels, scale)
     # After the second reading: a text both recognisers agree on whose leading operator its
     # ink shape confirms is settled, operator included.
-    settle_leading_operators(grids, ink, scale)
-    # A speck read on its own beside a cell's text (after the lone glyphs took what were
-    # operators) is dropped.
-    for grid in grids:
-        for cell in grid.cells:
-            if len(cell.words) > 1 and any(not is_speck_reading(w.text) for w in cell.words):
-                cell.words = [w for w in cell.words if not is_speck_reading(w.text)]
+    cells = settle_leading_operators(cells, ink, scale)
+    cells = drop_lone_specks(cells)
     # Only boxes that gave text cover ink: one whose reading was dropped (too unsure, a speck,
     # or empty) leaves its ink unread, and the cell in doubt.
-    kept = [w for grid in grids for cell in grid.cells for w in cell.words] + outside
-    read = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in kept]
-    unread = doubt_unread_ink(grids, ink, read, scale, g_text, print_level(words, g_text, scale)[0])
-    settle_unread_ink(engine, unread, text_pixels, scale, second=settings.ocr.second_reading)
-    doubt_lost_list_stops(grids)
-    words = [word for grid in grids for cell in grid.cells for word in cell.words] + outside
-    page = Page(number=number, width=w * scale, height=h * scale, method="ocr", words=words, segments=segments,
-                turns=image.turns, skew=image.skew, dpi=image.dpi)
-    outside = assign_words(grids, words, settings.text)  # again: lines of the settled cells
-    return PageLayout(page, hlines, vlines, grids, free_lines(outside, settings.text))
+    kept = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)
+            for w in [w for cell in cells for w in cell.words] + outside]
+    unread = doubt_unread_ink(cells, ink, kept, scale, g, print_level(read, g, scale)[0])
+    cells = settle_unread_ink(engine, cells, unread, pixels, scale, second=settings.ocr.second_reading)
+    return doubt_lost_list_stops(cells)
+
+
+def read_scan(image: PageImage, number: int, settings: Settings) -> Page:
+    """A scanned page as the record the text layer gives: its settled words and the segments
+    of its rules, in page points of the upright, level image (`turns`, `skew` say how)."""
+    engine = get_engine(settings.ocr.threads)
+    scan = make_upright(engine, image)
+    scale, pixels, boxes = scan.scale, scan.pixels, scan.boxes
+    g = grey(pixels)
+    h, w = g.shape
+    em_px = float(np.median([b[3] - b[1] for b in boxes])) * FONT_SHARE_OF_BOX if boxes else 12.0 / scale
+    seals = find_seals(g)
+    segments, rules = pixel_segments(g, scale, em_px, seals=seals, text_boxes=boxes)
+    if seals:  # a seal scanned in grey: paint out what is as light as its ring, then read again
+        pixels = remove_grey_seals(pixels, seals, text_ink_level(g, boxes, seals))
+        boxes = _boxes(engine, pixels)
+    page = Page(number=number, width=w * scale, height=h * scale, method="ocr", segments=segments,
+                turns=scan.turns, skew=scan.skew, dpi=image.dpi)
+    tables = recover_layout(page, settings)  # the rules' tables: the text is cut and settled by them
+    text_pixels = erase_rules(despeckle(pixels, em_px), rules, tables.grids, scale)
+    words = read_words(engine, text_pixels, boxes, tables, scale, scan.had_red)
+    cells, outside = cell_words(tables.grids, words)
+    cells = settle_cells(engine, cells, outside, words, text_pixels, scale, settings)
+    return replace(page, words=[word for cell in cells for word in cell.words] + outside)

@@ -18,6 +18,7 @@ import numpy as np
 
 from extract.ocr.convert import FONT_SHARE_OF_BOX, crop, not_print, without_specks
 from extract.ocr.engine import Engine
+from extract.ocr.types import CellWords
 from extract.pages.types import Word
 from extract.values.text import normalize
 
@@ -50,62 +51,62 @@ def same_reading(first: str, second: str) -> bool:
     return bool(a) and a == b
 
 
-def read_doubts_again(engine: Engine, grids, pixels: np.ndarray, scale: float) -> int:
-    """Read every unsure word of the tables again with the second recogniser; returns how
-    many doubts two readings settled. `pixels`: the image the first reading was cut from."""
-    targets: list[tuple[object, int, Word]] = []
-    for grid in grids:
-        for cell in grid.cells:
-            for i, word in enumerate(cell.words):
-                limit = NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text) else SECOND_READ_BELOW
-                if word.confidence < limit:
-                    targets.append((cell, i, word))
+def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray, scale: float) -> list[CellWords]:
+    """Every unsure word of the tables read again with the second recogniser: the cells with
+    the doubts two readings settled. `pixels`: the image the first reading was cut from."""
+    words = [list(cell.words) for cell in cells]
+    targets: list[tuple[int, int, Word]] = []
+    for k, cell_words in enumerate(words):
+        for i, word in enumerate(cell_words):
+            limit = NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text) else SECOND_READ_BELOW
+            if word.confidence < limit:
+                targets.append((k, i, word))
     if not targets:
-        return 0
+        return cells
     crops = [crop(pixels, (w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)) for _, _, w in targets]
-    settled = 0
-    split: list[tuple[object, int, Word, str, np.ndarray]] = []
-    for (cell, i, word), (text, score), image in zip(targets, engine.recognize_again(crops), crops):
+    split: list[tuple[int, int, Word, str, np.ndarray]] = []
+    for (k, i, word), (text, score), image in zip(targets, engine.recognize_again(crops), crops):
         if score >= MIN_SECOND_SCORE and same_reading(word.text, text):
             if not not_print(word.text):
-                cell.words[i] = replace(word, confidence=max(word.confidence, AGREED_CONFIDENCE))
-                settled += 1
+                words[k][i] = replace(word, confidence=max(word.confidence, AGREED_CONFIDENCE))
         elif score >= SURE_SECOND_SCORE and _operator_by_shape(word.text, text, image):
             # "290%" / "≥90%": the second reads an operator where the first read a glyph, the
             # rest agrees, and the glyph's ink is that operator's shape — two of three readings.
-            cell.words[i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
-            settled += 1
+            words[k][i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
         elif score >= SURE_SECOND_SCORE and not not_print(text):
-            split.append((cell, i, word, text, image))
+            split.append((k, i, word, text, image))
     # Where the two differ and the second is sure, the first recogniser reads the crop again
     # enlarged: if it now says what the second said, two recognisers agree on that reading.
-    for (cell, i, word, text, _), (third, s3) in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
+    for (k, i, word, text, _), (third, s3) in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
         if s3 >= MIN_SECOND_SCORE and same_reading(third, text) and not not_print(text):
-            cell.words[i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
-            settled += 1
+            words[k][i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
         else:
-            cell.words[i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
-    return settled
+            words[k][i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
+    return [cell.holding(ws) for cell, ws in zip(cells, words)]
 
 
 _LIST_ITEM = re.compile(r"^(\d{1,2})[.、．]")
 _LOST_STOP = re.compile(r"^(\d{1,2})(?=[\u3400-\u9fff])")
 
 
-def doubt_lost_list_stops(grids) -> None:
+def doubt_lost_list_stops(cells: list[CellWords]) -> list[CellWords]:
     """In a cell whose lines number their items ("1." "2." …), a line that opens with the next
     number but no stop ("3全年实施") lost its "." to the reading — both recognisers drop it
     alike, so agreement does not clear it: the word is put in doubt. (A wrapped line that
     starts with a count, "2座,", follows no item 1 and is left alone.)"""
-    for grid in grids:
-        for cell in grid.cells:
-            numbers = {int(m.group(1)) for w in cell.words if (m := _LIST_ITEM.match(w.text))}
-            bare = {i: int(m.group(1)) for i, w in enumerate(cell.words) if (m := _LOST_STOP.match(w.text))}
-            # Items numbered 1, 2 … with every stop lost are a list too.
-            listed = numbers or ({1, 2} <= set(bare.values()))
-            for i, n in bare.items():
-                if listed and n not in numbers and (n - 1 in numbers | set(bare.values()) or n == 1):
-                    cell.words[i] = replace(cell.words[i], confidence=min(cell.words[i].confidence, DISPUTED_CONFIDENCE))
+    return [_doubt_lost_stops(cell) for cell in cells]
+
+
+def _doubt_lost_stops(cell: CellWords) -> CellWords:
+    numbers = {int(m.group(1)) for w in cell.words if (m := _LIST_ITEM.match(w.text))}
+    bare = {i: int(m.group(1)) for i, w in enumerate(cell.words) if (m := _LOST_STOP.match(w.text))}
+    # Items numbered 1, 2 … with every stop lost are a list too.
+    listed = numbers or ({1, 2} <= set(bare.values()))
+    doubted = {i for i, n in bare.items() if listed and n not in numbers and (n - 1 in numbers | set(bare.values()) or n == 1)}
+    if not doubted:
+        return cell
+    return cell.holding(replace(w, confidence=min(w.confidence, DISPUTED_CONFIDENCE)) if i in doubted else w
+                        for i, w in enumerate(cell.words))
 
 
 # A second reading this sure, against a first one, is worth a third (see read_doubts_again).
@@ -141,7 +142,7 @@ def _lines(words: list[Word]) -> list[list[Word]]:
     return lines
 
 
-def read_lines_again(engine: Engine, cell, blobs, pixels: np.ndarray, scale: float) -> list[Word] | None:
+def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray, scale: float) -> list[Word] | None:
     """The cell's words with every line that holds ink its text boxes missed (`blobs`, pixel
     boxes) read again across the cell's width by both recognisers, each such line replaced
     by their agreed reading; None where a blob lies on no line or a line's readings differ."""

@@ -17,14 +17,13 @@ _MAX_NATIVE_DPI = 320
 MAX_PIXELS = 40_000_000
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageImage:
-    """A page as pixels (H×W×3 uint8, BGR) and how pixels map to page points."""
+    """A page as pixels (H×W×3 uint8, BGR) and how pixels map to page points: as rendered or
+    scanned (the upright, level image is ocr/types.py `UprightScan`)."""
 
     pixels: np.ndarray
     scale: float  # page points per pixel
-    turns: int = 0  # quarter turns (counter-clockwise) applied to make the page upright
-    skew: float = 0.0  # degrees of rotation removed by deskewing
 
     @property
     def dpi(self) -> float:
@@ -84,7 +83,7 @@ MIN_SKEW_DEGREES = 0.05
 
 
 def in_layout_frame(pixels: np.ndarray, skew: float, turns: int) -> np.ndarray:
-    """A scan as its layout sees it: deskewed, then turned upright (as ocr_layout does)."""
+    """A scan as its layout sees it: deskewed, then turned upright (as ocr/page.py `make_upright` does)."""
     if abs(skew) >= MIN_SKEW_DEGREES:
         pixels = rotate(pixels, skew)
     return np.ascontiguousarray(np.rot90(pixels, turns)) if turns % 4 else pixels
