@@ -274,23 +274,45 @@ def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_S
 _FORM_LABELS_SEEN = 3
 _FORM_LABELS = ("项目名称", "主管部门", "实施单位", "项目资金", "年度指标值", "实际完成值", "一级指标", "三级指标",
                 "预算执行率", "绩效目标", "评分等级")
+# A table that no form read from, on a page a form was read from, is a form's when its text
+# names this many of the indicator levels (产出指标, 数量指标 …) and the closing rows (总分, 评分等级).
+_FORM_NAMES_SEEN = 3
+_CLOSING_NAMES = frozenset({"总分", "评分等级", "自评等级", "绩效等级"})
 
 
 def unread_form_pages(layouts: list[PageLayout], forms: list[Form], ocr_pages: list[int]) -> list[int]:
-    """Pages outside every form read that hold a ruled table whose words carry the form's
-    title — or, on a scan, several of its labels: a reading failed there (a scan too poor,
-    a seal over the labels) and a person should look, rather than trust what was read."""
+    """Pages holding a ruled table no form was read from that looks like a 自评表's: a reading
+    failed there (a scan too poor, a seal or a shadow over the title, a page cut) and a person
+    should look, rather than trust what was read. Outside every form, a table whose words carry
+    the form's title — or, on a scan, several of its labels; on a page a form was read from,
+    a table none of its fields came from whose cells name indicator levels and closing rows
+    (the rest of a form whose head was lost, beside one that was read)."""
     lex = load_lexicon()
+    names = lex.level1_names | lex.level2_names | _CLOSING_NAMES
     out = []
     for layout in layouts:
         number = layout.page.number
-        if not layout.grids or any(f.page_start <= number <= f.page_end for f in forms):
+        if not layout.grids:
+            continue
+        boxes = [b for f in forms if f.page_start <= number <= f.page_end for b in f.boxes if b.page == number]
+        if any(f.page_start <= number <= f.page_end for f in forms):
+            if any(_orphan_form_table(grid, boxes, names) for grid in layout.grids):
+                out.append(number)
             continue
         text = compact("".join(w.text for w in layout.page.words))
         labels = sum(label in text for label in _FORM_LABELS)
         if lex.is_title(text) or (number in ocr_pages and labels >= _FORM_LABELS_SEEN):
             out.append(number)
     return out
+
+
+def _orphan_form_table(grid, boxes, names: frozenset[str]) -> bool:
+    x0, y0, x1, y1 = grid.bbox
+    if any(x0 - 1 <= (b.x0 + b.x1) / 2 <= x1 + 1 and y0 - 1 <= (b.y0 + b.y1) / 2 <= y1 + 1 for b in boxes):
+        return False
+    # Named anywhere in its text: a poor scan merges cells (a shadow's edge read as a rule).
+    text = compact("".join(c.text for c in grid.cells))
+    return sum(name in text for name in names) >= _FORM_NAMES_SEEN
 
 
 def _pages(numbers: list[int]) -> str:

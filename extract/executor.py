@@ -18,10 +18,12 @@ small; by default nothing is (the batch sets it, `extract.batch._local_executor`
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -84,6 +86,26 @@ def process_job(job: Job, settings: Settings) -> DocumentResult:
         return process_document(Path(tmp.name), job.shown, settings, doc_id=job.doc_id)
 
 
+# A document's records (a Word per character, its cells and lines) hold no reference cycles,
+# yet making them sets off the cyclic collector every 700 allocations, and its passes walk all
+# that is alive to find nothing: 11% of reading a text PDF (scripts/bench_command.py). While
+# documents run, the collector waits for this many net allocations (a document's cyclic
+# garbage, if any, is still collected), and what was loaded before is frozen out of its walks.
+GC_ALLOCATIONS = 50_000
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_ALLOCATIONS, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def rss_bytes() -> int:
     """This process's resident set size (0 where /proc is not there)."""
     try:
@@ -96,19 +118,20 @@ def rss_bytes() -> int:
 def _worker(conn: Connection, work, settings: Settings, max_rss: int) -> None:
     """Messages to the parent: ("took", None) on taking a job, ("done", result) after it;
     the worker exits on its own after a document that left it over `max_rss`."""
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        conn.send(("took", None))
-        result = work(job, settings)
-        over = rss_bytes() > max_rss
-        conn.send(("done", (result, over)))
-        if over:
-            return
+    with rare_collections():
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                return
+            if job is None:
+                return
+            conn.send(("took", None))
+            result = work(job, settings)
+            over = rss_bytes() > max_rss
+            conn.send(("done", (result, over)))
+            if over:
+                return
 
 
 @dataclass
@@ -169,13 +192,14 @@ class LocalExecutor:
         return True
 
     def _run_here(self, jobs: list[Job]) -> Iterator[DocumentResult]:
-        for job in jobs:
-            started = time.monotonic()
-            try:
-                result = self.work(job, self.here)
-            except Exception as exc:  # process_document never raises; a custom `work` may
-                result = _failed(job, f"internal error {type(exc).__name__}: {exc}", time.monotonic() - started)
-            yield result
+        with rare_collections():
+            for job in jobs:
+                started = time.monotonic()
+                try:
+                    result = self.work(job, self.here)
+                except Exception as exc:  # process_document never raises; a custom `work` may
+                    result = _failed(job, f"internal error {type(exc).__name__}: {exc}", time.monotonic() - started)
+                yield result
 
     def run(self, jobs: Iterable[Job]) -> Iterator[DocumentResult]:
         pending = list(jobs)

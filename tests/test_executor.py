@@ -59,3 +59,25 @@ def test_a_small_batch_runs_in_this_process():
     by_size = LocalExecutor(DEFAULT_SETTINGS, ExecutorConfig(workers=2, in_process_bytes=10**6), work=misbehave)
     assert by_size.small([Job(Path(__file__), "t", f"id{i}") for i in range(20)])  # one small file, 20 times
     assert not LocalExecutor(DEFAULT_SETTINGS, ExecutorConfig(workers=2), work=misbehave).small(jobs("a"))
+
+
+def report_collector(job: Job, settings) -> DocumentResult:
+    import gc
+
+    return DocumentResult(doc_id=job.doc_id, path=job.shown, status="ok", error=repr(gc.get_threshold()))
+
+
+def test_documents_run_with_rare_collections_and_the_caller_s_collector_is_given_back():
+    """The cyclic collector waits for GC_ALLOCATIONS while documents run (in this process
+    and in workers); a notebook that runs a batch gets its own thresholds back."""
+    import gc
+
+    from extract.executor import GC_ALLOCATIONS
+
+    before = gc.get_threshold()
+    here = LocalExecutor(DEFAULT_SETTINGS, ExecutorConfig(workers=1, in_process_docs_per_worker=10), work=report_collector)
+    there = LocalExecutor(DEFAULT_SETTINGS, ExecutorConfig(workers=1), work=report_collector)
+    for ex in (here, there):
+        seen = [eval(r.error)[0] for r in ex.run(jobs("a", "b"))]
+        assert seen == [GC_ALLOCATIONS, GC_ALLOCATIONS]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -57,3 +57,14 @@ def test_a_library_caller_s_misspelt_choice_is_an_error_not_the_default():
 
     with pytest.raises(SettingsError, match="crops"):
         ReportOptions(crops="some")
+
+
+def test_a_quiet_ingest_loads_no_terminal_rendering(tmp_path, fixtures_dir):
+    """rich (~0.07 s of import) loads for what it prints: a scripted `ingest -q` prints nothing."""
+    code = ("import sys, atexit; atexit.register(lambda: print('rich' in sys.modules, 'rich.console' in sys.modules)); "
+            "from extract.cli.main import app; sys.argv[0] = 'jixiao'; app()")
+    done = subprocess.run([sys.executable, "-c", code, "ingest", str(fixtures_dir / "text" / "two_forms_one_page.pdf"),
+                           "--out", str(tmp_path / "o"), "--workers", "1", "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
+    assert (tmp_path / "o" / "forms.parquet").exists()

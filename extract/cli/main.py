@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from extract.errors import NoInputs
 from extract.executor import ExecutorConfig
@@ -59,9 +58,11 @@ StrictOption = Annotated[bool, typer.Option(
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures still go to stderr with --strict).")]
 
 
-def _out() -> Console:
+def _out():
     """Where tables go: the terminal at its width, or a pipe or file at a width that keeps
     rows whole (rich would fold them to 80 columns)."""
+    from rich.console import Console  # rich loads only for what it prints: a quiet run has none
+
     console = Console()
     return console if console.is_terminal else Console(width=200)
 
@@ -84,6 +85,16 @@ def _choice(choices: type[Enum]) -> dict:
             raise typer.BadParameter(f"{value!r} is not one of " + ", ".join(c.value for c in choices)) from None
 
     return {"parser": parse, "metavar": "<" + "|".join(c.value for c in choices) + ">"}
+
+
+def _progress():
+    """A progress bar on a terminal, else one line per document."""
+    from rich.console import Console
+
+    from extract.cli.render import BarProgress, LineProgress
+
+    err = Console(stderr=True)
+    return BarProgress(err) if err.is_terminal else LineProgress(_say)
 
 
 def _fail_usage(message: str) -> None:
@@ -138,20 +149,20 @@ def ingest_cmd(
         _fail_usage(f"cannot write to {out}: {exc.strerror or exc}")
     settings = replace(DEFAULT_SETTINGS, ocr=OcrSettings(mode=ocr.value, dpi=dpi, second_reading=second_reading))
     from extract.batch import IngestConfig, ingest
-    from extract.cli.render import BarProgress, LineProgress, print_ingest_summary
 
     config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules), timeout_s=timeout)
 
-    err = Console(stderr=True)
-    progress = None if quiet else BarProgress(err) if err.is_terminal else LineProgress(_say)
+    progress = None if quiet else _progress()
     try:
         summary = ingest(paths, out, config, progress=progress)
     except NoInputs as exc:
         _fail_usage(str(exc))
     finally:
-        if isinstance(progress, BarProgress):
+        if progress is not None:
             progress.stop()
     if not quiet:
+        from extract.cli.render import print_ingest_summary
+
         print_ingest_summary(_out(), summary, out)
     if strict and summary.failed:
         for path, error in summary.failures:

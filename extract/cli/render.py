@@ -98,6 +98,9 @@ class LineProgress:
         note = f"  [{res.error}]" if res.error else ""
         self.say(f"[{self.done}/{self.total}] {res.status:8} {len(res.forms):3} form(s)  {res.path}{note}")
 
+    def stop(self) -> None:
+        pass
+
 
 class BarProgress:
     """A live bar on a terminal: files, forms, failures, rate and time left."""

@@ -123,7 +123,10 @@ class Lexicon:
                 if text.startswith(sp) and tail.match(text[len(sp):]):
                     if best is None or len(sp) > best[0]:
                         best = (len(sp), key)
-                elif len(sp) >= _FUZZY_MIN_LENGTH and _LABEL_TAIL.match(text[len(sp):]) and _substitutions(text[: len(sp)], sp) == 1:
+                # One substitution in 4+ characters leaves the first or the second alike: a
+                # cheap test before the tail's regex (most labels are near no spelling).
+                elif (len(sp) >= _FUZZY_MIN_LENGTH and (text[0] == sp[0] or text[1:2] == sp[1:2])
+                      and _LABEL_TAIL.match(text[len(sp):]) and _substitutions(text[: len(sp)], sp) == 1):
                     near.add(key)
         if best or strict:
             return best[1] if best else None

@@ -126,11 +126,23 @@ def find_regions(layouts: list[PageLayout], lex: Lexicon) -> list[FormRegion]:
                 if grid.page != last_page and not (first_on_page and _continues(current, grid, labels_seen, lex)):
                     current = None
                     continue
+                if grid.page == last_page and _closed(current, grid, labels_seen, lex):
+                    current = None  # a form ends at its closing rows: what follows is not its
+                    continue
             year_above = None
             current.grids.append(grid)
             labels_seen |= _grid_labels(grid, lex)
             first_on_page = False
     return [r for r in regions if r.grids]
+
+
+def _closed(region: FormRegion, grid: Grid, seen: set[str], lex: Lexicon) -> bool:
+    """Whether the form was closed by its last rows (评分等级; or 总分, with the grade not yet
+    come) before a table further down its page: a table after them is another form's (one
+    whose title was not read), not this one's."""
+    if "grade" in seen:
+        return True
+    return "total" in seen and _grid_labels(grid, lex) != {"grade"}
 
 
 def _continues(region: FormRegion, grid: Grid, seen: set[str], lex: Lexicon) -> bool:
