@@ -118,20 +118,23 @@ def rss_bytes() -> int:
 def _worker(conn: Connection, work, settings: Settings, max_rss: int) -> None:
     """Messages to the parent: ("took", None) on taking a job, ("done", result) after it;
     the worker exits on its own after a document that left it over `max_rss`."""
-    with rare_collections():
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                return
-            if job is None:
-                return
-            conn.send(("took", None))
-            result = work(job, settings)
-            over = rss_bytes() > max_rss
-            conn.send(("done", (result, over)))
-            if over:
-                return
+    try:
+        with rare_collections():
+            while True:
+                try:
+                    job = conn.recv()
+                except EOFError:
+                    return
+                if job is None:
+                    return
+                conn.send(("took", None))
+                result = work(job, settings)
+                over = rss_bytes() > max_rss
+                conn.send(("done", (result, over)))
+                if over:
+                    return
+    finally:
+        gc.freeze()  # the worker exits next: its last collection would walk all it loaded (see cli.main)
 
 
 @dataclass

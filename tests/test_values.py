@@ -72,3 +72,15 @@ def test_qualitative_values_have_no_measure(printed):
 def test_normalize_is_nfkc_and_folds_spaces():
     assert normalize("  项目资金（万元）：  ") == "项目资金(万元):"
     assert normalize("a  b\n c ") == "a b\nc"
+
+
+def test_a_numbered_item_that_lost_its_stop_is_found_in_the_whole_text():
+    from extract.values.text import lost_list_stops
+
+    # item 1 alone in its cell on one page, 2 and 3 in the next: seen in the joined text
+    assert lost_list_stops(["1全年保障1,292处测站正常运行;", "2.完成水文测验任务;", "3.汛期共报送雨水情信息。"]) == {0}
+    assert lost_list_stops(["1.全年实施", "2.完成", "3全年实施"]) == {2}
+    assert lost_list_stops(["1全年实施", "2完成"]) == {0, 1}  # every stop lost: still a list
+    # a count opening a wrapped line, in no list, is print
+    assert lost_list_stops(["新建", "2座,改建3座"]) == set()
+    assert lost_list_stops(["1.新建泵站", "2.完成改造", "3.0版平台上线"]) == set()

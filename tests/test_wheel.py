@@ -65,8 +65,8 @@ def test_the_installed_wheel_reads_a_text_form_and_a_scan(venv, tmp_path):
     inputs.mkdir()
     for source in (FIXTURES / "text" / "two_forms_one_page.pdf", FIXTURES / "scans" / "two_forms_colour_seal.pdf"):
         (inputs / source.name).write_bytes(source.read_bytes())
-    cli = "import sys; from extract.cli.main import app; sys.argv[0] = 'jixiao'; app()"
-    _run([python, "-c", cli, "ingest", str(inputs), "--out", str(tmp_path / "out"), "-q",
+    # the wheel's own `jixiao` command (its entry point), as a user runs it
+    _run([str(venv / "bin" / "jixiao"), "ingest", str(inputs), "--out", str(tmp_path / "out"), "-q",
           "--workers", "1"], cwd=tmp_path, env=clean)
     docs = pl.read_parquet(tmp_path / "out" / "documents.parquet").sort("path")
     assert docs["status"].to_list() == ["ok", "ok"], docs.select("path", "status", "error")

@@ -11,7 +11,6 @@ long lines at scores of 0.999. Measured on the degradation sweep (scripts/bench.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import numpy as np
@@ -20,7 +19,7 @@ from extract.ocr.convert import FONT_SHARE_OF_BOX, crop, not_print, without_spec
 from extract.ocr.engine import Engine
 from extract.ocr.types import CellWords
 from extract.pages.types import Word
-from extract.values.text import normalize
+from extract.values.text import lost_list_stops, normalize
 
 # Words read below this are read again. Above it the first reading stands on its own.
 SECOND_READ_BELOW = 0.85
@@ -85,24 +84,14 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
     return [cell.holding(ws) for cell, ws in zip(cells, words)]
 
 
-_LIST_ITEM = re.compile(r"^(\d{1,2})[.、．]")
-_LOST_STOP = re.compile(r"^(\d{1,2})(?=[\u3400-\u9fff])")
-
-
 def doubt_lost_list_stops(cells: list[CellWords]) -> list[CellWords]:
-    """In a cell whose lines number their items ("1." "2." …), a line that opens with the next
-    number but no stop ("3全年实施") lost its "." to the reading — both recognisers drop it
-    alike, so agreement does not clear it: the word is put in doubt. (A wrapped line that
-    starts with a count, "2座,", follows no item 1 and is left alone.)"""
+    """In a cell whose lines number their items, a word that opens the next number without
+    its stop lost it to the reading (values/text.py `lost_list_stops`): it is put in doubt."""
     return [_doubt_lost_stops(cell) for cell in cells]
 
 
 def _doubt_lost_stops(cell: CellWords) -> CellWords:
-    numbers = {int(m.group(1)) for w in cell.words if (m := _LIST_ITEM.match(w.text))}
-    bare = {i: int(m.group(1)) for i, w in enumerate(cell.words) if (m := _LOST_STOP.match(w.text))}
-    # Items numbered 1, 2 … with every stop lost are a list too.
-    listed = numbers or ({1, 2} <= set(bare.values()))
-    doubted = {i for i, n in bare.items() if listed and n not in numbers and (n - 1 in numbers | set(bare.values()) or n == 1)}
+    doubted = lost_list_stops([w.text for w in cell.words])
     if not doubted:
         return cell
     return cell.holding(replace(w, confidence=min(w.confidence, DISPUTED_CONFIDENCE)) if i in doubted else w

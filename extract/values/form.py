@@ -13,7 +13,7 @@ from extract.segment.lexicon import Lexicon
 from extract.segment.types import Field, RawFundLine, SegmentedForm
 from extract.values.measures import parse_measure
 from extract.values.numbers import EMPTY_MARKS, parse_number
-from extract.values.text import compact, normalize
+from extract.values.text import compact, lost_list_stops, normalize
 
 # Below this a field is uncertain and its form needs review (OCR confidences are 0–1).
 # Calibrated on the scan fixtures (scripts/bench.py --scans): the surest wrong reading there,
@@ -127,6 +127,13 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
             if ind.target_value is not None and ind.actual_value is None and (
                     _DIGIT.search(ind.actual) or (ind.actual and ind.actual == ind.target_unit)):
                 rd.reasons.append(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})")
+        # A numbered list whose item lost its stop ("1全年保障…" above "2." "3."), seen in the
+        # whole text: a page break or a row may part an item from the others' cell.
+        for name in ("goal_planned", "goal_actual"):
+            lines = (getattr(form, name) or "").split("\n")
+            if lost := sorted(lost_list_stops(lines)):
+                shown = ", ".join(repr(lines[i][:12] + "…") for i in lost[:3])
+                rd.reasons.append(f"{name}: a numbered item's stop may be lost in the reading ({shown})")
     rd.reasons.extend(seg.problems)
     if seg.unmapped_labels:
         rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))

@@ -28,3 +28,20 @@ def normalize(text: str) -> str:
 def compact(text: str) -> str:
     """NFKC without any whitespace: the key labels are matched on ("年度 指标值" = "年度指标值")."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+_LIST_ITEM = re.compile(r"^(\d{1,2})[.、．]")
+_LOST_STOP = re.compile(r"^(\d{1,2})(?=[\u3400-\u9fff])")
+
+
+def lost_list_stops(lines: list[str]) -> set[int]:
+    """Which of a text's lines open a numbered item whose stop was lost to a scan's reading
+    ("3全年实施" among "1." "2." …): both recognisers drop it alike, so their agreement does not
+    clear it. Items numbered 1, 2 … with every stop lost are a list too; a line that starts
+    with a count ("2座,") and follows no item 1 is left alone."""
+    numbers = {int(m.group(1)) for ln in lines if (m := _LIST_ITEM.match(ln))}
+    bare = {i: int(m.group(1)) for i, ln in enumerate(lines) if (m := _LOST_STOP.match(ln))}
+    if not (numbers or {1, 2} <= set(bare.values())):
+        return set()
+    known = numbers | set(bare.values())
+    return {i for i, n in bare.items() if n not in numbers and (n - 1 in known or n == 1)}
