@@ -65,6 +65,19 @@ def test_forms_link_to_documents(corpus):
     assert set(indicators["form_id"]) <= set(forms["form_id"])
 
 
+def test_lines_and_indicators_carry_their_form_s_project_department_and_year(corpus):
+    """No analysis has to start with a join on a 64-hex id."""
+    _, out, _, _ = corpus
+    forms = pl.read_parquet(out / "forms.parquet").select("form_id", "project_name", "department", "year")
+    for table in ("indicators", "fund_lines"):
+        rows = pl.read_parquet(out / f"{table}.parquet")
+        assert rows.height > 0
+        joined = rows.join(forms, on="form_id", suffix="_form")
+        assert joined.height == rows.height
+        for column in ("project_name", "department", "year"):
+            assert joined[column].equals(joined[column + "_form"], null_equal=True), (table, column)
+
+
 def test_rerun_skips_done_files_and_adds_new_ones(corpus, fixtures_dir):
     root, out, _, _ = corpus
     before = {name: pl.read_parquet(out / f"{name}.parquet") for name in TABLES}

@@ -179,3 +179,10 @@ def test_hostile_text_stays_text_in_chromium(dataset, tmp_path):
     result = check_report(page, tmp_path / "shots")
     assert result["dialogs"] == [] and result["errors"] == [] and result["foreign_requests"] == []
     assert result["scripts"] == 1
+
+
+def test_years_are_printed_as_labels_not_quantities(report):
+    path, _ = report
+    html = path.read_text(encoding="utf-8")
+    assert re.search(r'<td class="n" data-v="2024">2024</td>', html)
+    assert "2,024" not in html
