@@ -84,3 +84,28 @@ def test_a_numbered_item_that_lost_its_stop_is_found_in_the_whole_text():
     # a count opening a wrapped line, in no list, is print
     assert lost_list_stops(["新建", "2座,改建3座"]) == set()
     assert lost_list_stops(["1.新建泵站", "2.完成改造", "3.0版平台上线"]) == set()
+
+
+def _scanned_goals(planned: str, actual: str, method: str = "ocr"):
+    from extract.segment import load_lexicon
+    from extract.segment.types import Field, SegmentedForm
+    from extract.values.form import to_form
+
+    box = (0.0, 0.0, 100.0, 20.0)
+    seg = SegmentedForm("项目支出绩效自评表", 1, 1, 2024, "mof2020", notes=["单位：万元"],
+                        goals={"planned": Field(planned, 0.95, 1, box), "actual": Field(actual, 0.95, 1, box)})
+    return to_form(seg, 0, method, load_lexicon())
+
+
+def test_a_scanned_text_that_print_would_not_make_sends_its_form_to_review():
+    """Read surely, each reading passes its own threshold; the whole text shows what print
+    does not make: an item that lost its stop beside items that kept theirs, a lone quote."""
+    form = _scanned_goals("1全年保障测站运行;\n2.完成整编;\n3.报送信息。", '达成预期指标"')
+    assert form.needs_review
+    assert any("goal_planned: a numbered item's stop" in r for r in form.review_reasons)
+    assert any("goal_actual: a quote mark without its pair" in r for r in form.review_reasons)
+    clean = _scanned_goals("1.全年保障测站运行;\n2.完成整编。", '达成"预期"指标')
+    assert not any("stop" in r or "quote" in r for r in clean.review_reasons)
+    # a text layer prints what it holds: no such doubt
+    text = _scanned_goals("1全年保障测站运行;\n2.完成整编;", '达成预期指标"', method="text")
+    assert not any("stop" in r or "quote" in r for r in text.review_reasons)

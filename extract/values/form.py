@@ -134,6 +134,14 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
             if lost := sorted(lost_list_stops(lines)):
                 shown = ", ".join(repr(lines[i][:12] + "…") for i in lost[:3])
                 rd.reasons.append(f"{name}: a numbered item's stop may be lost in the reading ({shown})")
+        # Print pairs its quotes; a lone one is a speck or a stroke read as '"' ("达成预期指标\"").
+        texts = [("project_name", form.project_name), ("goal_planned", form.goal_planned),
+                 ("goal_actual", form.goal_actual)]
+        texts += [(f"indicator {ind.indicator_index} {name}", getattr(ind, name)) for ind in form.indicators
+                  for name in ("level3", "target", "actual", "deviation_note")]
+        for what, text in texts:
+            if text and text.count('"') % 2:
+                rd.reasons.append(f"{what}: a quote mark without its pair ({text[:16]!r}): a speck read as one?")
     rd.reasons.extend(seg.problems)
     if seg.unmapped_labels:
         rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))
