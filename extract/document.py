@@ -294,8 +294,9 @@ def unread_form_pages(layouts: list[PageLayout], forms: list[Form], ocr_pages: l
         number = layout.page.number
         if not layout.grids:
             continue
-        boxes = [b for f in forms if f.page_start <= number <= f.page_end for b in f.boxes if b.page == number]
-        if any(f.page_start <= number <= f.page_end for f in forms):
+        read_here = [f for f in forms if f.page_start <= number <= f.page_end]
+        if read_here:
+            boxes = [b for f in read_here for b in f.boxes if b.page == number]
             if any(_orphan_form_table(grid, boxes, names) for grid in layout.grids):
                 out.append(number)
             continue
