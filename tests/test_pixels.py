@@ -110,3 +110,53 @@ def test_character_strokes_on_a_rule_s_line_inside_text_are_no_border():
     segments, _ = pixel_segments(grey, 72 / 200, em_px=20, text_boxes=[box])
     hl, vl = snap_segments(segments, S.grid)
     assert len(find_grids(1, hl, vl, S.grid)[0].row_cells(4)) == 5
+
+
+def _thick_ruled_page(rows=20):
+    """Rules drawn 4 px wide, as a 150 dpi scan's blur leaves a 0.5 pt border."""
+    img = np.full((1600, 1400, 3), 255, np.uint8)
+    x0, y0, x1, y1 = 100, 150, 1300, 150 + rows * 60
+    for r in range(rows + 1):
+        cv2.line(img, (x0, y0 + r * 60), (x1, y0 + r * 60), (0, 0, 0), 4)
+    for c in range(7):
+        x = x0 + c * (x1 - x0) // 6
+        cv2.line(img, (x, y0), (x, y1), (0, 0, 0), 4)
+    return img
+
+
+def _grid_shape(img, scale):
+    segments, _ = pixel_segments(img.mean(axis=2).astype(np.uint8), scale, em_px=14)
+    hl, vl = snap_segments(segments, S.grid)
+    grids = find_grids(1, hl, vl, S.grid)
+    return [(g.n_rows, len(g.xs) - 1) for g in grids]
+
+
+def test_a_long_rule_left_a_little_off_level_is_still_a_rule():
+    """Deskewing leaves a fraction of a degree: a table's outer rules, a page long, then span
+    a box wider than their stroke. They are measured along their length (at 150 dpi, 0.48 pt
+    a pixel, the old box test threw out the table's borders and broke the form apart)."""
+    img = rotate(_thick_ruled_page(), 0.3)
+    assert _grid_shape(img, 72 / 150) == [(20, 6)]
+
+
+def test_a_photocopy_s_black_edge_beside_a_table_gives_no_rule():
+    """A binarised photocopy's dark edge is a field of ink fading into the page; runs of it
+    survive the openings side by side. With ink on both sides they are no rules, and the
+    table's own border just past it stays the border."""
+    img = rotate(_thick_ruled_page(), 0.3)
+    rng = np.random.default_rng(3)
+    density = np.clip(1.0 - np.arange(260) / 95, 0, 1)  # black at the paper's edge, fading
+    img[:, :260][rng.random((1600, 260)) < density] = 0
+    assert _grid_shape(img, 72 / 150) == [(20, 6)]
+
+
+def test_a_rule_that_characters_touch_is_still_a_rule():
+    """Where a blurred scan joins a cell's characters to the column rule beside them, the
+    run's box is many strokes wide; along most of its length it is still a rule's stroke."""
+    img = _thick_ruled_page()
+    x = 100 + 3 * 1200 // 6
+    for r in range(0, 20, 3):  # strokes of "1" and "|" against the rule every third row
+        y = 150 + r * 60
+        cv2.line(img, (x - 4, y + 12), (x - 4, y + 48), (0, 0, 0), 3)
+        cv2.line(img, (x + 4, y + 12), (x + 4, y + 48), (0, 0, 0), 3)
+    assert _grid_shape(img, 72 / 150) == [(20, 6)]

@@ -76,7 +76,8 @@ def collinear_pieces(pieces: np.ndarray, rules: np.ndarray, horizontal: bool) ->
     def centres(mask: np.ndarray):
         n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         pos = stats[1:n, 1] + stats[1:n, 3] / 2 if horizontal else stats[1:n, 0] + stats[1:n, 2] / 2
-        thin = (stats[1:n, 3] if horizontal else stats[1:n, 2]) <= 2 * _COLLINEAR_PX
+        length = np.maximum(1, stats[1:n, 2] if horizontal else stats[1:n, 3])
+        thin = stats[1:n, 4] / length <= 2 * _COLLINEAR_PX
         return labels, pos, thin
 
     _, rule_pos, rule_thin = centres(rules)
@@ -104,29 +105,69 @@ def _inside_any(x: int, y: int, w: int, h: int, circles: list[Circle]) -> bool:
 
 
 
-def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[Circle] | None = None) -> list[Segment]:
+# A run wider than a rule's stroke (a residual skew, a character touching it) is measured
+# along its length if it is at least this many times longer than wide.
+_MIN_LINE_SHAPE = 4
+
+
+def _rule_line(labels: np.ndarray, i: int, x: int, y: int, w: int, h: int, horizontal: bool,
+               scale: float) -> float | None:
+    """Where (pixels across the line) a run of rule pixels lies, if it is thin enough for a
+    rule: its box; or, where a fraction of a degree of skew left by deskewing or the strokes
+    of characters touching it widen the box, its stroke along most of its length (a blot is
+    wide all along)."""
+    across, along = (h, w) if horizontal else (w, h)
+    if across * scale <= MAX_RULE_THICKNESS_PT:
+        return (y + h / 2) if horizontal else (x + w / 2)
+    if along < _MIN_LINE_SHAPE * across:
+        return None
+    own = labels[y:y + h, x:x + w] == i
+    widths = own.sum(axis=0 if horizontal else 1)
+    if float(np.median(widths[widths > 0])) * scale > MAX_RULE_THICKNESS_PT:
+        return None
+    rows, cols = np.nonzero(own)
+    return float(np.median(rows) + y + 0.5) if horizontal else float(np.median(cols) + x + 0.5)
+
+
+# Ink beside a rule (just outside its box) on both sides, as a share of its length, above which
+# the run is part of a field of ink (a photocopy's black edge), not a rule on paper.
+_MAX_INK_BESIDE = 0.45
+
+
+def _in_ink_field(ink: np.ndarray, x: int, y: int, w: int, h: int, horizontal: bool) -> bool:
+    if horizontal:
+        sides = (ink[max(0, y - 4):max(0, y - 1), x:x + w], ink[y + h + 1:y + h + 4, x:x + w])
+    else:
+        sides = (ink[y:y + h, max(0, x - 4):max(0, x - 1)], ink[y:y + h, x + w + 1:x + w + 4])
+    return all(side.size and float(side.mean()) / 255 > _MAX_INK_BESIDE for side in sides)
+
+
+def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[Circle] | None = None,
+                  ink: np.ndarray | None = None) -> list[Segment]:
     """One segment per connected run of rule pixels, in page points. Runs wholly inside a
-    seal are kept only where they continue a rule seen outside it (and erased from `mask`)."""
+    seal are kept only where they continue a rule seen outside it (and erased from `mask`);
+    with the page's `ink`, runs inside a field of ink are no rules."""
     import cv2
 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out: list[Segment] = []
-    comps = [(i, x, y, w, h) for i, (x, y, w, h, _a) in enumerate(stats[1:n], start=1)
-             if (h if horizontal else w) * scale <= MAX_RULE_THICKNESS_PT]
-    inside = {i for i, x, y, w, h in comps if seals and _inside_any(x, y, w, h, seals)}
-    lines_outside = [(y + h / 2) if horizontal else (x + w / 2) for i, x, y, w, h in comps if i not in inside]
-    for i, x, y, w, h in comps:
-        if i in inside:
-            pos = (y + h / 2) if horizontal else (x + w / 2)
-            if not any(abs(pos - p) <= _COLLINEAR_PX for p in lines_outside):
-                mask[labels == i] = 0
-                continue
+    comps = []
+    for i, (x, y, w, h, _a) in enumerate(stats[1:n], start=1):
+        line = _rule_line(labels, i, x, y, w, h, horizontal, scale)
+        if line is not None and ink is not None and _in_ink_field(ink, x, y, w, h, horizontal):
+            line = None
+        if line is not None:
+            comps.append((i, x, y, w, h, line))
+    inside = {i for i, x, y, w, h, _ in comps if seals and _inside_any(x, y, w, h, seals)}
+    lines_outside = [line for i, *_, line in comps if i not in inside]
+    for i, x, y, w, h, line in comps:
+        if i in inside and not any(abs(line - p) <= _COLLINEAR_PX for p in lines_outside):
+            mask[labels == i] = 0
+            continue
         if horizontal:
-            yc = (y + h / 2) * scale
-            out.append(Segment(x * scale, yc, (x + w) * scale, yc))
+            out.append(Segment(x * scale, line * scale, (x + w) * scale, line * scale))
         else:
-            xc = (x + w / 2) * scale
-            out.append(Segment(xc, y * scale, xc, (y + h) * scale))
+            out.append(Segment(line * scale, y * scale, line * scale, (y + h) * scale))
     return out
 
 
@@ -144,6 +185,7 @@ def pixel_segments(
     """Ruling segments (page points) of a level page image, and the rule pixels.
     `text_boxes`: the detected text (pixel rects), where no piece of a broken rule is sought."""
     text = text_mask(grey.shape, text_boxes) if text_boxes is not None else None
-    hmask, vmask = line_masks(ink_mask(grey), em_px, text)
-    segments = mask_segments(hmask, True, scale, seals) + mask_segments(vmask, False, scale, seals)
+    ink = ink_mask(grey)
+    hmask, vmask = line_masks(ink, em_px, text)
+    segments = mask_segments(hmask, True, scale, seals, ink) + mask_segments(vmask, False, scale, seals, ink)
     return segments, hmask | vmask
