@@ -10,7 +10,7 @@ OUT ?= out/sample
 $(BIN)/jixiao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[ocr,test]'
+	$(BIN)/python -m pip install --quiet -e '.[ocr,review,test]'
 	touch $@
 
 setup: $(BIN)/jixiao

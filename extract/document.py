@@ -201,6 +201,7 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
         for form in forms:
             form.needs_review = True
             form.review_reasons.append(f"damaged PDF, repaired by the reader ({pages.damage}): check against the file")
+            form.doubts = sorted({*form.doubts, "form"})
     flag_arithmetic_doubts([f for f in forms if f.method == "ocr"], rules or settings.audit_rules)
     return forms, pages
 
@@ -228,6 +229,7 @@ def flag_arithmetic_doubts(forms: list[Form], rules: Rules | None = None) -> Non
         if checks:
             form.needs_review = True
             form.review_reasons.append("arithmetic does not add up, a misreading is possible: " + ", ".join(checks))
+            form.doubts = sorted({*form.doubts, "form"})
 
 
 def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_SETTINGS, doc_id: str | None = None,

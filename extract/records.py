@@ -72,6 +72,7 @@ class FieldBox:
     y1: float
     text_bbox: tuple[float, float, float, float] | None
     confidence: float
+    text: str | None = None  # as read, before any value rule (a reviewer sees what was read)
 
 
 @dataclass
@@ -113,6 +114,9 @@ class Form:
     # deviation_note" under a seal, "fund_lines.*" when the block was not found). A finding
     # that rests on one is the reading's doubt, not the form's fault (source extraction).
     unread_columns: list[str] = field(default_factory=list)
+    # Added: what a reviewer must settle for the form to leave review: "subject.field" of each
+    # field in doubt, "form" for a doubt no field holds (values/form.py `doubts`).
+    doubts: list[str] = field(default_factory=list)
     # Where each field was printed (boxes.parquet; overlays and report crops).
     boxes: list[FieldBox] = field(default_factory=list)
 

@@ -3,8 +3,6 @@ and (in headless Chromium) that it works offline and as a reader uses it."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import shutil
 from pathlib import Path
@@ -13,12 +11,13 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from conftest import browser_check
+
 from extract.batch import IngestConfig, ingest
 from extract.cli.main import app
 from extract.dataset.load import load_tables
 from extract.report import ReportOptions, ReportSummary, build_report, write_report
 
-ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = {
     "project_name": '<script>alert("project")</script>',
     "implementing_unit": "<img src=x onerror=alert(1)>",
@@ -149,15 +148,7 @@ def test_report_command(dataset, tmp_path):
 
 
 def _browser_check():
-    if not Path("/usr/bin/chromium").exists():
-        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
-            pytest.fail("Debian's chromium is not installed (make test installs it)")
-        pytest.skip("no /usr/bin/chromium (make test installs it)")
-    pytest.importorskip("playwright")
-    spec = importlib.util.spec_from_file_location("check_report", ROOT / "scripts" / "check_report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.check_report
+    return browser_check("check_report", "check_report")
 
 
 def test_report_in_headless_chromium(report, tmp_path):

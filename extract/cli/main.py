@@ -57,6 +57,7 @@ RulesOption = Annotated[
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Exit 1 if any document failed (ingest) or any finding is an error (audit), with a summary on stderr.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures still go to stderr with --strict).")]
+RawOption = Annotated[bool, typer.Option("--raw", help="The reading as it was: without the corrections journal.")]
 
 
 def main() -> None:
@@ -130,6 +131,17 @@ def _strict_exit(findings) -> None:
         raise typer.Exit(1)
 
 
+def _say_stale(directory: Path) -> None:
+    """Corrections whose field now reads otherwise than when they were made (the file was
+    read again): they still apply, and a person should look."""
+    from extract.dataset.corrections import stale_in
+
+    for e in stale_in(directory).iter_rows(named=True):
+        now = "no longer read" if e["read_now"] is None else f"now reads {e['read_now']!r}"
+        _say(f"correction of {e['form_id']} {e['subject']}.{e['field']} was made on {e['old']!r}; "
+             f"the reading {now} (the correction {e['new']!r} still applies)")
+
+
 def _need_dataset(directory: Path) -> None:
     from extract.dataset.load import is_dataset
 
@@ -176,6 +188,7 @@ def ingest_cmd(
         from extract.cli.render import print_ingest_summary
 
         print_ingest_summary(_out(), summary, out)
+        _say_stale(out)
     if strict and summary.failed:
         for path, error in summary.failures:
             _say(f"failed: {path}: {error}")
@@ -196,6 +209,7 @@ def audit_cmd(
 
     findings = audit_directory(directory, _rules(rules))
     print_audit_summary(_out(), findings, read_table(directory, "forms"))
+    _say_stale(directory)
     if strict:
         _strict_exit(findings)
 
@@ -279,13 +293,14 @@ def export_cmd(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx: one workbook, a sheet per table; csv: a file per table (UTF-8 with BOM).", **_choice(ExportFormat))] = ExportFormat.xlsx,
     labels: Annotated[Labels, typer.Option(**_choice(Labels), help="Column headers: en = column names, zh = the forms' own Chinese.")] = Labels.en,
     out: Annotated[Path | None, typer.Option("--out", help="Workbook file (xlsx) or folder (csv); default DIR/jixiao.xlsx or DIR/csv/.")] = None,
+    raw: RawOption = False,
 ) -> None:
-    """Write the tables (findings included) for people who use spreadsheets."""
+    """Write the tables (findings and corrections included) for people who use spreadsheets."""
     from extract.dataset.export import default_output, export_dataset
 
     _need_dataset(directory)
     try:
-        written = export_dataset(directory, fmt.value, labels.value, out)
+        written = export_dataset(directory, fmt.value, labels.value, out, raw)
     except OSError as exc:
         _fail_usage(f"cannot write to {out or default_output(directory, fmt.value)}: {exc.strerror or exc}")
     for path in written:
@@ -299,6 +314,7 @@ def stats_cmd(
     fmt: Annotated[StatsFormat, typer.Option("--format", help="table (terminal), csv (the per-group table) or json (everything).", **_choice(StatsFormat))] = StatsFormat.table,
     rules: RulesOption = None,
     consistency: Annotated[bool, typer.Option("--consistency", help="The department table of the cross-project audit (consistency.parquet).")] = False,
+    raw: RawOption = False,
 ) -> None:
     """Cross-project aggregates: scores, execution, full marks, findings per department or year."""
     from extract.cli.render_stats import print_consistency, print_stats, stats_csv, stats_json
@@ -314,7 +330,7 @@ def stats_cmd(
         else:
             typer.echo(table.write_csv() if fmt == StatsFormat.csv else table.write_json(), nl=fmt == StatsFormat.json)
         return
-    tables, findings = load_stats_input(directory)
+    tables, findings = load_stats_input(directory, raw)
     report = stats_report(tables, findings, ("department", "year") if by == StatsBy.department else ("year",), _rules(rules))
     if fmt == StatsFormat.table:
         print_stats(_out(), report)
@@ -332,6 +348,7 @@ def report_cmd(
     sources: Annotated[Path | None, typer.Option(
         "--sources", exists=True, file_okay=False,
         help="The folder given to ingest, if the files have moved since (documents.path is relative to it).")] = None,
+    raw: RawOption = False,
 ) -> None:
     """One self-contained HTML audit report: overview, charts, all forms, a page per form."""
     from extract.report import ReportOptions, write_report
@@ -339,9 +356,114 @@ def report_cmd(
     _need_dataset(directory)
     target = out or directory / "report.html"
     try:
-        summary = write_report(directory, target, ReportOptions(crops=crops.value, dpi=dpi, sources=sources))
+        summary = write_report(directory, target, ReportOptions(crops=crops.value, dpi=dpi, sources=sources, raw=raw))
     except OSError as exc:
         _fail_usage(f"cannot write {target}: {exc.strerror or exc}")
     for path in summary.missing_sources:
         _say(f"no page images for {path}: its source file is not recorded or cannot be opened (see --sources)")
     _say(f"report: {summary.forms} form(s), {summary.crops} page crop(s), {summary.bytes / 1e6:.1f} MB → {target}")
+
+
+FormOption = Annotated[str, typer.Option("--form", metavar="FORM_ID", help="The form (forms.form_id, as in findings).")]
+SubjectOption = Annotated[str, typer.Option(
+    "--subject", metavar="SUBJECT", help="form, fund_lines[N] or indicators[N] (as in findings).")]
+FieldOption = Annotated[str, typer.Option("--field", metavar="FIELD", help="The column (funds_score, target …).")]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why (kept in the journal).")]
+ReviewerOption = Annotated[str | None, typer.Option("--reviewer", metavar="NAME", help="Who (default: the login name).")]
+
+
+def _journal_entry(directory: Path, form_id: str, subject: str, name: str, value: str | None, action: str,
+                   note: str | None, reviewer: str | None, rules_path: Path | None) -> None:
+    """One entry appended to the corrections journal, checked against the dataset as read,
+    then the audit run again over the corrected dataset."""
+    _need_dataset(directory)
+    import polars as pl
+
+    from extract.audit import audit_directory
+    from extract.dataset import read_dataset
+    from extract.dataset.corrections import CorrectionError, check, record
+
+    rules = _rules(rules_path)
+    try:
+        entry = check(read_dataset(directory, ("fund_lines", "indicators", "boxes"), raw=True), form_id, subject, name, value,
+                      action, reviewer or _login(), note)
+    except CorrectionError as exc:
+        _fail_usage(str(exc))
+    record(directory, [entry])
+    what = f"{entry.subject}.{entry.field}"
+    _say(f"{action}ed {form_id} {what}: {entry.old!r} → {entry.new!r}" if action == "correct"
+         else f"confirmed {form_id} {what}: {entry.old!r}")
+    findings = audit_directory(directory, rules)
+    forms = read_dataset(directory, ())["forms"].filter(pl.col("form_id") == form_id)
+    left = forms["doubts_open"][0].to_list() if forms.height else []
+    _say(f"{form_id}: {findings.filter(findings['form_id'] == form_id).height} finding(s); "
+         + (f"still to review: {', '.join(left)}" if forms.height and forms["needs_review"][0] else "not under review"))
+
+
+def _login() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+@app.command("correct")
+def correct_cmd(
+    directory: DatasetArgument,
+    form: FormOption,
+    subject: SubjectOption,
+    field: FieldOption,
+    value: Annotated[str, typer.Option("--value", metavar="TEXT", help="The value as printed on the form (\"9.17\", \"≥95%\", \"—\" for empty).")],
+    note: NoteOption = None,
+    reviewer: ReviewerOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Record a correction of one field in the corrections journal (every reader applies it) and audit again."""
+    _journal_entry(directory, form, subject, field, value, "correct", note, reviewer, rules)
+
+
+@app.command("confirm")
+def confirm_cmd(
+    directory: DatasetArgument,
+    form: FormOption,
+    subject: SubjectOption,
+    field: FieldOption,
+    note: NoteOption = None,
+    reviewer: ReviewerOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Record that one field was read right (its doubt is settled) and audit again."""
+    _journal_entry(directory, form, subject, field, None, "confirm", note, reviewer, rules)
+
+
+@app.command("review")
+def review_cmd(
+    directory: DatasetArgument,
+    port: Annotated[int, typer.Option(min=1, max=65535, metavar="PORT", help="Port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option(
+        metavar="HOST", help="Address to listen on; anything but 127.0.0.1 lets other machines in (the token still guards every change).")] = "127.0.0.1",
+    reviewer: ReviewerOption = None,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the page in the browser.")] = True,
+    rules: RulesOption = None,
+) -> None:
+    """A local web page to settle every doubtful field and extraction finding, worst first, into the corrections journal."""
+    _need_dataset(directory)
+    try:
+        from extract.review.app import Review, serve
+    except ImportError as exc:
+        _fail_usage(f"the review page needs the review extra: pip install 'jixiao[review]' ({exc.name} is missing)")
+    review = Review(directory, reviewer=reviewer or _login(), rules=_rules(rules))
+
+    def ready(url: str) -> None:
+        _say(f"review: {url}  (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        serve(review, host, port, on_ready=ready)
+    except OSError as exc:
+        _fail_usage(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

@@ -21,14 +21,17 @@ _INTRO = """# The dataset: every table and column
 Written by `jixiao ingest DIR --out OUT` into OUT, one parquet file per table (during a run,
 also `OUT/<table>/part-N.parquet` parts: read the tables with `extract.dataset.read_dataset`
 or `pl.scan_parquet` over the flat file and the parts). `findings` and `consistency` are
-written by the audit (every ingest, and `jixiao audit`). Types are polars'; a value the form
+written by the audit (every ingest, and `jixiao audit`); `corrections` (OUT/corrections/, one
+part per entry) by `jixiao correct`, `confirm` and `review`. Every reader applies the corrections
+journal (`doubts_open`, `corrected` and `confirmed` are the columns it adds; `--raw` shows the reading). Types are polars'; a value the form
 does not print (or that could not be read) is null. Generated from `extract/dataset/columns.toml` and the schemas
 (`python -m extract.dataset.dictionary --write`); a test keeps it up to date.
 """
 
 
 def _type(dtype: pl.DataType) -> str:
-    names = {pl.String: "str", pl.Int8: "i8", pl.Int32: "i32", pl.Float64: "f64", pl.Boolean: "bool"}
+    names = {pl.String: "str", pl.Int8: "i8", pl.Int32: "i32", pl.Float64: "f64", pl.Boolean: "bool",
+             pl.Datetime: "datetime (UTC)"}
     if isinstance(dtype, pl.List):
         return f"list[{_type(dtype.inner)}]"
     if isinstance(dtype, pl.Struct):
@@ -38,9 +41,11 @@ def _type(dtype: pl.DataType) -> str:
 
 def schemas() -> dict[str, dict[str, pl.DataType]]:
     from extract.audit import CONSISTENCY, FINDINGS
+    from extract.dataset.corrections import APPLIED, CORRECTIONS
     from extract.dataset.schema import TABLES
 
-    return {**TABLES, "findings": FINDINGS, "consistency": CONSISTENCY}
+    read = {name: {**schema, **APPLIED.get(name, {})} for name, schema in TABLES.items()}
+    return {**read, "findings": FINDINGS, "consistency": CONSISTENCY, "corrections": CORRECTIONS}
 
 
 def meanings() -> dict[str, dict[str, str]]:

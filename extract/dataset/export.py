@@ -207,12 +207,15 @@ def default_output(directory: Path, fmt: Format) -> Path:
     return directory / (XLSX_NAME if fmt == "xlsx" else CSV_DIR)
 
 
-def export_dataset(directory: Path, fmt: Format, labels: Labels = "en", out: Path | None = None) -> list[Path]:
-    """Every table in the dataset `directory` (findings included) as `fmt`; to `out`, else
-    DIR/jixiao.xlsx or DIR/csv/. An xlsx `out` that is a directory gets jixiao.xlsx in it."""
+def export_dataset(directory: Path, fmt: Format, labels: Labels = "en", out: Path | None = None,
+                   raw: bool = False) -> list[Path]:
+    """Every table in the dataset `directory` (findings and the corrections journal included)
+    as `fmt`, corrected (the `corrected` column names each row's corrected cells) unless
+    `raw`; to `out`, else DIR/jixiao.xlsx or DIR/csv/. An xlsx `out` that is a directory gets
+    jixiao.xlsx in it."""
     if fmt not in ("xlsx", "csv") or labels not in ("en", "zh"):
         raise ValueError(f"format {fmt!r}, labels {labels!r}: expected xlsx|csv and en|zh")
-    tables = load_tables(directory)
+    tables = load_tables(directory, raw)
     target = out if out is not None else default_output(directory, fmt)
     if fmt == "xlsx":
         return [export_xlsx(tables, target / XLSX_NAME if target.is_dir() else target, labels)]

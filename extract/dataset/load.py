@@ -10,7 +10,7 @@ from extract.dataset.schema import TABLES
 from extract.dataset.store import has_table, read_dataset, table_path
 
 # The order people meet the tables in (sheets of the workbook); tables added later follow.
-TABLE_ORDER = ("documents", "forms", "fund_lines", "indicators", "findings", "consistency")
+TABLE_ORDER = ("documents", "forms", "fund_lines", "indicators", "findings", "consistency", "corrections")
 
 
 def is_dataset(directory: Path) -> bool:
@@ -18,15 +18,26 @@ def is_dataset(directory: Path) -> bool:
     return has_table(directory, "forms")
 
 
-def load_tables(directory: Path) -> dict[str, pl.DataFrame]:
-    """The tables on disk in `directory` (flat file or parts; consistent, as `read_dataset`
-    reads them) plus findings.parquet when the audit has run, in TABLE_ORDER then the others."""
-    tables = {name: frame for name, frame in read_dataset(directory).items()
+def load_tables(directory: Path, raw: bool = False) -> dict[str, pl.DataFrame]:
+    """The tables on disk in `directory` (flat file or parts; consistent and corrected unless
+    `raw`, as `read_dataset` reads them) plus findings.parquet when the audit has run and the
+    corrections journal when there is one, in TABLE_ORDER then the others."""
+    from extract.dataset.corrections import read_journal
+
+    tables = {name: frame for name, frame in read_dataset(directory, raw=raw).items()
               if has_table(directory, name)}
     for name in ("findings", "consistency"):  # the audit's tables
         path = table_path(directory, name)
         if name not in tables and path.exists():
             tables[name] = pl.read_parquet(path)
+    journal = read_journal(directory)
+    if journal.height:
+        tables["corrections"] = journal
+        if raw and "findings" in tables:  # the audit on disk is of the corrected reading
+            from extract.audit import audit
+
+            result = audit(tables)
+            tables["findings"], tables["consistency"] = result.findings, result.consistency
     known = [name for name in TABLE_ORDER if name in tables]
     others = [name for name in (*TABLES, *tables) if name in tables and name not in known]
     return {name: tables[name] for name in dict.fromkeys([*known, *others])}

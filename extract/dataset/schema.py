@@ -32,6 +32,9 @@ FORMS = {
     "unmapped_labels": pl.List(pl.String),
     # Added: columns and blocks not read surely ("indicators.deviation_note").
     "unread_columns": pl.List(pl.String),
+    # Added: what a reviewer must settle for the form to leave review ("indicators[3].target",
+    # "form" for the whole form); the corrections journal settles them.
+    "doubts": pl.List(pl.String),
 }
 FUND_LINES = {
     "form_id": pl.String, "line_index": pl.Int32, "line": pl.String, "label": pl.String,
@@ -63,6 +66,7 @@ BOXES = {
     "page": pl.Int32, "x0": pl.Float64, "y0": pl.Float64, "x1": pl.Float64, "y1": pl.Float64,
     "text_x0": pl.Float64, "text_y0": pl.Float64, "text_x1": pl.Float64, "text_y1": pl.Float64,
     "confidence": pl.Float64,
+    "text": pl.String,  # added: the cell's text as read (before the value rules)
 }
 # Added: the frame of each page read: text pages in the PDF's unrotated space, scans on
 # their upright, deskewed image (quarter turns counter-clockwise, then skew degrees).

@@ -34,11 +34,12 @@ FULL_MARKS_EPSILON = 1e-6
 col = pl.col
 
 
-def load_stats_input(directory: Path) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """The tables of a dataset directory and its findings (empty when never audited)."""
+def load_stats_input(directory: Path, raw: bool = False) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The tables of a dataset directory and its findings (empty when never audited);
+    corrected by the journal unless `raw`."""
     from extract.dataset.load import load_tables
 
-    tables = load_tables(directory)
+    tables = load_tables(directory, raw)
     return tables, findings_of(tables)
 
 

@@ -140,13 +140,17 @@ def _consistent(tables: dict[str, pl.DataFrame | pl.LazyFrame]) -> dict[str, pl.
     return tables
 
 
-def read_dataset(out: Path, names: tuple[str, ...] = tuple(TABLES)) -> dict[str, pl.DataFrame]:
+def read_dataset(out: Path, names: tuple[str, ...] = tuple(TABLES), raw: bool = False) -> dict[str, pl.DataFrame]:
     """The tables, consistent: flat files plus the parts of complete checkpoints, rows of
-    documents that documents does not list dropped. `names`: only these tables (documents
-    and forms are always read: they decide what is consistent)."""
+    documents that documents does not list dropped; with the corrections journal applied
+    (extract/dataset/corrections.py) unless `raw`: then as read. `names`: only these tables
+    (documents and forms are always read: they decide what is consistent)."""
+    from extract.dataset.corrections import apply_journal, read_journal
+
     layout = _layout(out)
     wanted = dict.fromkeys(("documents", "forms", *names))
-    return _consistent({name: _read(layout, name) for name in wanted})
+    tables = _consistent({name: _read(layout, name) for name in wanted})
+    return tables if raw else apply_journal(tables, read_journal(out))
 
 
 def _clean_stale(out: Path) -> None:

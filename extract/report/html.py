@@ -61,6 +61,7 @@ class ReportOptions:
     # folder ingest was given: documents.path is relative to it).
     sources: Path | None = None
     title: str = "jixiao 绩效自评表审核报告"
+    raw: bool = False  # the reading as it was, without the corrections journal
 
     def __post_init__(self) -> None:
         self.crops = one_of(Crops, self.crops, "crops")
@@ -451,7 +452,7 @@ def write_report(directory: Path, out: Path, options: ReportOptions = ReportOpti
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         with tmp.open("w", encoding="utf-8") as f:
-            for chunk in report_chunks(load_tables(directory), options, summary):
+            for chunk in report_chunks(load_tables(directory, options.raw), options, summary):
                 f.write(chunk)
         tmp.replace(out)
     finally:

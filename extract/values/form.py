@@ -39,12 +39,20 @@ class _Reader:
         self.reasons: list[str] = []
         self.decimals: dict[str, int] = {}  # field → digits printed after the point
         self.unsure: list[str] = []  # texts read below REVIEW_CONFIDENCE
+        # The fields each reason rests on: printed Fields, or a dataset name ("form.funds_unit")
+        # for a value no cell holds. A reason resting on none doubts the whole form.
+        self.doubted: list[tuple[Field | str | None, ...]] = []
+
+    def flag(self, reason: str, *fields: Field | str | None) -> None:
+        self.reasons.append(reason)
+        self.doubted.append(fields)
 
     def seen(self, f: Field | None) -> None:
         if f is not None and f.text:
             self.confidence = min(self.confidence, f.confidence)
             if f.confidence < REVIEW_CONFIDENCE:
                 self.unsure.append(normalize(f.text))
+                self.doubted.append((f,))
 
     def number(self, f: Field | None, what: str, key: str) -> float | None:
         if f is None:
@@ -53,7 +61,7 @@ class _Reader:
         self.seen(f)
         if not parsed.readable:
             self.confidence = 0.0
-            self.reasons.append(f"{what}: not a number: {normalize(f.text)!r}")
+            self.flag(f"{what}: not a number: {normalize(f.text)!r}", f)
         elif parsed.value is not None:
             self.decimals[key] = parsed.decimals
         return parsed.value
@@ -62,6 +70,7 @@ class _Reader:
         """Take over a part's confidence and reasons (a line or row read on its own)."""
         self.confidence = min(self.confidence, other.confidence)
         self.reasons.extend(other.reasons)
+        self.doubted.extend(other.doubted)
         self.unsure.extend(other.unsure)
 
     def text(self, f: Field | None, joiner: str = "\n") -> str | None:
@@ -98,7 +107,7 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         if unit is None and "单位" in note:
             unit = lex.funds_unit(note)
     if unit is None:
-        rd.reasons.append("项目资金 unit not printed; 万元 assumed")
+        rd.flag("项目资金 unit not printed; 万元 assumed", "form.funds_unit")
         unit = "万元"
     form.funds_unit = unit
     form.fund_lines, raw_lines = _fund_lines(seg, rd, lex)
@@ -114,45 +123,52 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         form.execution_rate_pct = total_line.execution_rate_pct
         form.funds_score = total_line.score
     elif seg.fund_lines:
-        rd.reasons.append("年度资金总额 line not found")
+        rd.flag("年度资金总额 line not found")
     form.indicators = [_indicator(i, raw, rd) for i, raw in enumerate(seg.indicators)]
     if method == "ocr":
         # A named row with nothing else read: a rule misread across a row (its name split in
         # two), or values lost under a seal — either way the rows cannot be trusted as read.
         for ind in form.indicators:
             if ind.level3 and not ind.target and not ind.actual and ind.weight is None and ind.score is None:
-                rd.reasons.append(f"indicator {ind.indicator_index}: a row with no values read ({ind.level3!r})")
+                rd.flag(f"indicator {ind.indicator_index}: a row with no values read ({ind.level3!r})")
             # A number beside a quantitative target that is no measure ("S93.00(百分比)").
             # ...or the target's unit alone ("次" beside "=0次": the number went unread).
             if ind.target_value is not None and ind.actual_value is None and (
                     _DIGIT.search(ind.actual) or (ind.actual and ind.actual == ind.target_unit)):
-                rd.reasons.append(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})")
+                rd.flag(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})",
+                        seg.indicators[ind.indicator_index].cells.get("actual"))
         # A numbered list whose item lost its stop ("1全年保障…" above "2." "3."), seen in the
         # whole text: a page break or a row may part an item from the others' cell.
         for name in ("goal_planned", "goal_actual"):
             lines = (getattr(form, name) or "").split("\n")
             if lost := sorted(lost_list_stops(lines)):
                 shown = ", ".join(repr(lines[i][:12] + "…") for i in lost[:3])
-                rd.reasons.append(f"{name}: a numbered item's stop may be lost in the reading ({shown})")
+                rd.flag(f"{name}: a numbered item's stop may be lost in the reading ({shown})",
+                        seg.goals.get(name.removeprefix("goal_")))
         # Print pairs its quotes; a lone one is a speck or a stroke read as '"' ("达成预期指标\"").
-        texts = [("project_name", form.project_name), ("goal_planned", form.goal_planned),
-                 ("goal_actual", form.goal_actual)]
-        texts += [(f"indicator {ind.indicator_index} {name}", getattr(ind, name)) for ind in form.indicators
+        texts = [("project_name", form.project_name, seg.header.get("project_name")),
+                 ("goal_planned", form.goal_planned, seg.goals.get("planned")),
+                 ("goal_actual", form.goal_actual, seg.goals.get("actual"))]
+        texts += [(f"indicator {ind.indicator_index} {name}", getattr(ind, name),
+                   seg.indicators[ind.indicator_index].cells.get(name)) for ind in form.indicators
                   for name in ("level3", "target", "actual", "deviation_note")]
-        for what, text in texts:
+        for what, text, f in texts:
             if text and text.count('"') % 2:
-                rd.reasons.append(f"{what}: a quote mark without its pair ({text[:16]!r}): a speck read as one?")
-    rd.reasons.extend(seg.problems)
+                rd.flag(f"{what}: a quote mark without its pair ({text[:16]!r}): a speck read as one?", f)
+    for problem in seg.problems:
+        rd.flag(problem)
     if seg.unmapped_labels:
-        rd.reasons.append("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))
+        rd.flag("labels not in the lexicon: " + ", ".join(seg.unmapped_labels))
     if rd.unsure:  # every form under review says why
         shown = ", ".join(repr(t if len(t) <= 16 else t[:15] + "…") for t in rd.unsure[:3])
         more = f" and {len(rd.unsure) - 3} more" if len(rd.unsure) > 3 else ""
-        rd.reasons.append(f"read below confidence {REVIEW_CONFIDENCE:g}: {shown}{more}")
+        rd.reasons.append(f"read below confidence {REVIEW_CONFIDENCE:g}: {shown}{more}")  # doubts: their boxes
     form.confidence = rd.confidence
     form.review_reasons = rd.reasons
     form.needs_review = bool(rd.reasons) or rd.confidence < REVIEW_CONFIDENCE
-    form.boxes = field_boxes(seg, raw_lines)
+    named = field_names(seg, raw_lines)
+    form.boxes = field_boxes(named)
+    form.doubts = doubts(form.boxes, rd.doubted, named, form.needs_review)
     form.unmapped_labels = list(seg.unmapped_labels)
     form.unread_columns = unread_columns(seg, method)
     return form
@@ -189,26 +205,53 @@ def unread_columns(seg: SegmentedForm, method: str) -> list[str]:
     return out
 
 
-def field_boxes(seg: SegmentedForm, raw_lines: list[RawFundLine]) -> list[FieldBox]:
-    """Where every mapped field was printed, named as the dataset names it (raw_lines in
-    the fund lines' final order)."""
-    def box(subject: str, name: str, block: str, f: Field | None) -> FieldBox | None:
-        if f is None or f.bbox == (0, 0, 0, 0):
-            return None
-        return FieldBox(subject, name, block, f.page, *f.bbox, text_bbox=f.text_bbox, confidence=f.confidence)
+Named = list[tuple[str, str, str, Field | None]]
 
-    found = [box("form", k, "header", f) for k, f in seg.header.items()]
-    found += [box("form", f"goal_{k}", "goals", f) for k, f in seg.goals.items()]
-    found += [box("form", f"total_{k}", "total", f) for k, f in seg.total.items()]
-    found.append(box("form", "grade", "total", seg.grade))
+
+def field_names(seg: SegmentedForm, raw_lines: list[RawFundLine]) -> Named:
+    """Every mapped field as the dataset names it — (subject, field, block, the printed
+    Field) — raw_lines in the fund lines' final order."""
+    named: Named = [("form", k, "header", f) for k, f in seg.header.items()]
+    named += [("form", f"goal_{k}", "goals", f) for k, f in seg.goals.items()]
+    named += [("form", f"total_{k}", "total", f) for k, f in seg.total.items()]
+    named.append(("form", "grade", "total", seg.grade))
     for i, raw in enumerate(raw_lines):
-        found.append(box(f"fund_lines[{i}]", "label", "funds", raw.label))
-        found += [box(f"fund_lines[{i}]", k, "funds", f) for k, f in raw.cells.items()]
+        named.append((f"fund_lines[{i}]", "label", "funds", raw.label))
+        named += [(f"fund_lines[{i}]", k, "funds", f) for k, f in raw.cells.items()]
     for i, raw in enumerate(seg.indicators):
         subject = f"indicators[{i}]"
-        found += [box(subject, "level1", "indicators", raw.level1), box(subject, "level2", "indicators", raw.level2)]
-        found += [box(subject, k, "indicators", f) for k, f in raw.cells.items()]
-    return [b for b in found if b is not None]
+        named += [(subject, "level1", "indicators", raw.level1), (subject, "level2", "indicators", raw.level2)]
+        named += [(subject, k, "indicators", f) for k, f in raw.cells.items()]
+    return named
+
+
+def field_boxes(named: Named) -> list[FieldBox]:
+    """Where every mapped field was printed."""
+    return [FieldBox(subject, name, block, f.page, *f.bbox, text_bbox=f.text_bbox, confidence=f.confidence,
+                     text=normalize(f.text))
+            for subject, name, block, f in named if f is not None and f.bbox != (0, 0, 0, 0)]
+
+
+# A split target's parts are corrected as the one printed target.
+_AS_PRINTED = {"target_op": "target", "target_unit": "target"}
+
+
+def doubts(boxes: list[FieldBox], doubted: list[tuple[Field | str | None, ...]], named: Named,
+           flagged: bool) -> list[str]:
+    """What a reviewer must settle for the form to leave review, as "subject.field": a field
+    read unsurely, or one a reason rests on; and "form" where a reason rests on no field (a
+    block not found, an unknown label), which only a look at the whole form settles."""
+    name_of = {id(f): f"{subject}.{_AS_PRINTED.get(name, name)}" for subject, name, _, f in named if f is not None}
+    out = {f"{b.subject}.{_AS_PRINTED.get(b.field, b.field)}" for b in boxes if b.confidence < REVIEW_CONFIDENCE}
+    for fields in doubted:
+        placed = [f if isinstance(f, str) else name_of[id(f)] for f in fields
+                  if isinstance(f, str) or (f is not None and id(f) in name_of)]
+        out.update(placed)
+        if not placed:
+            out.add("form")
+    if flagged and not out:
+        out.add("form")
+    return sorted(out)
 
 
 def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> tuple[list[FundLine], list[RawFundLine]]:
@@ -245,14 +288,14 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     target_field = cells.get("target_op") if split else cells.get("target")
     if t is not None and t.op and target_field is not None and target_field.confidence < OPERATOR_CONFIDENCE:
         if any(ch in _OPERATOR_GLYPHS for ch in target):
-            row.reasons.append(f"indicator {index} 年度指标值: operator read uncertainly ({target!r})")
+            row.flag(f"indicator {index} 年度指标值: operator read uncertainly ({target!r})", target_field)
     actual_unit = a.unit if a else None
     if split and t is not None and a is not None and actual_unit is None:
         actual_unit = t.unit  # the 度量单位 column serves both values
     if t is not None and a is not None and t.unit and actual_unit and t.unit != actual_unit:
         # One measure in two units (‰ read as %, 万元 as 元): a misreading or a slip; either
         # way the comparison of target and actual cannot be trusted as printed.
-        row.reasons.append(f"indicator {index}: target in {t.unit} but actual in {actual_unit}")
+        row.flag(f"indicator {index}: target in {t.unit} but actual in {actual_unit}", target_field, cells.get("actual"))
     level1 = row.text(raw.level1, "") or ""
     level1_weight = None
     if m := _LEVEL1_WEIGHT.match(level1):
