@@ -96,6 +96,9 @@ def check_review(dataset: Path, value: str, screenshot: Path | None = None, targ
                     item = page.evaluate(current)
                 page.wait_for_function("() => document.getElementById('crop').complete")
                 crop_ok = page.evaluate("() => document.getElementById('crop').naturalWidth > 0")
+                # markup printed in the forms' cells, shown as text (not as elements)
+                markup = page.evaluate("""() => ({scripts: document.querySelectorAll('script').length,
+                    as_text: (document.body.textContent.match(/<(script|img|svg|iframe)[ >]/g) || []).length})""")
                 page.keyboard.type(value)  # typing starts the correction
                 if screenshot is not None:  # the field, its page and the value typed over it
                     screenshot.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +107,7 @@ def check_review(dataset: Path, value: str, screenshot: Path | None = None, targ
                 page.wait_for_function("() => document.getElementById('status').textContent.length > 0")
                 status = page.evaluate("() => document.getElementById('status').textContent")
                 page.reload(wait_until="load")
-                page.wait_for_selector("#queue li")
+                page.wait_for_function("() => document.getElementById('progress').textContent !== '…'")
                 after = page.evaluate("() => document.getElementById('progress').textContent")
                 settled = page.evaluate("() => document.querySelectorAll('#queue li.settled').length")
             finally:
@@ -114,7 +117,7 @@ def check_review(dataset: Path, value: str, screenshot: Path | None = None, targ
         proc.wait(timeout=30)
     local = [u for u in seen["requests"] if u.startswith(base)]
     return {"item": item, "status": status, "before": before, "after": after, "settled": settled,
-            "crop_ok": crop_ok, "refused": refused, "foreign_requests": sorted(set(seen["requests"]) - set(local)),
+            "crop_ok": crop_ok, "refused": refused, "markup": markup, "foreign_requests": sorted(set(seen["requests"]) - set(local)),
             "errors": seen["errors"], "dialogs": seen["dialogs"]}
 
 

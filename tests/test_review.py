@@ -17,9 +17,6 @@ from extract.dataset import read_dataset
 from extract.dataset.corrections import read_journal
 
 runner = CliRunner()
-pytestmark = pytest.mark.ocr
-
-
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory, fixtures_dir):
     pytest.importorskip("paddleocr", reason="the OCR extra is not installed")
@@ -34,6 +31,7 @@ def _check_review():
     return browser_check("check_review", "check_review", "starlette")
 
 
+@pytest.mark.ocr
 def test_a_field_corrected_by_keyboard_reaches_the_journal_the_export_and_the_audit(scanned, tmp_path):
     check_review = _check_review()
     forms = read_dataset(scanned)["forms"]
@@ -63,6 +61,7 @@ def test_a_field_corrected_by_keyboard_reaches_the_journal_the_export_and_the_au
     assert row[head.index("score")] == 15.07 and row[head.index("corrected")] == "score"
 
 
+@pytest.mark.ocr
 def test_confirming_every_doubt_of_a_scanned_form_takes_it_out_of_review(scanned):
     forms = read_dataset(scanned)["forms"]
     form = forms.filter(pl.col("doubts") == ["form.goal_actual"]).row(0, named=True)
@@ -73,3 +72,20 @@ def test_confirming_every_doubt_of_a_scanned_form_takes_it_out_of_review(scanned
     after = read_dataset(scanned)["forms"].filter(pl.col("form_id") == form["form_id"]).row(0, named=True)
     assert not after["needs_review"] and after["doubts_open"] == [] and after["confirmed"] == ["goal_actual"]
     assert after["goal_actual"] == form["goal_actual"]  # confirmed: the reading stands
+
+
+def test_markup_printed_in_a_form_stays_text_on_the_review_page(tmp_path, fixtures_dir):
+    """The report's markup fixture (a <script> in the project name, markup in cells), sent to
+    review by a reviewer: the page shows it as text and runs none of it."""
+    check_review = _check_review()
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(fixtures_dir / "text" / "markup_in_cells.pdf"), "--out", str(out),
+                               "--quiet"]).exit_code == 0
+    form_id = read_dataset(out)["forms"]["form_id"][0]
+    assert runner.invoke(app, ["correct", str(out), "--form", form_id, "--subject", "form", "--field", "needs_review",
+                               "--value", "true"]).exit_code == 0
+    result = check_review(out, "false")  # the whole form checked: out of review again
+    assert result["item"]["field"] == "needs_review"
+    assert result["markup"] == {"scripts": 1, "as_text": result["markup"]["as_text"]} and result["markup"]["as_text"] >= 1
+    assert result["dialogs"] == [] and result["errors"] == [] and result["foreign_requests"] == []
+    assert not read_dataset(out)["forms"]["needs_review"][0]
