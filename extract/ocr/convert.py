@@ -115,6 +115,16 @@ _COLON_DECIMAL = re.compile(r"^(\d+):(\d{1,2})$")  # "10:00": a decimal point un
 # At a run's end ":" and ";" are print ("年度资金总额：", a clause's "；" before a line break).
 _TRAILING_SPECKS = frozenset(_SPECK_MARKS) - {":", ";"}
 _ENDS_PRINT = re.compile(r"[\u3400-\u9fff0-9%‰)]")  # what a speck may follow at a run's end
+_SPECK_CLASS = "[" + re.escape(_SPECK_MARKS) + "]"
+_LEADING_SPECKS = re.compile(rf"^(?:{_SPECK_CLASS}\s*)+(?=[\u3400-\u9fff0-9])")
+# After print at a run's end: a gap and specks ("29.10 :"), or specks straight after it;
+# ":" and ";" are print after a Chinese character ("年度资金总额：") or a clause ("96.2%;"), but
+# not straight after a number's digit ("20.00:").
+_TRAILING_CLASS = "[" + re.escape("".join(sorted(_TRAILING_SPECKS))) + "]"
+_TRAILING_SPECK_RUN = re.compile(
+    rf"(?<=[\u3400-\u9fff0-9%‰)])\s+(?:{_SPECK_CLASS}\s*)+$"
+    rf"|(?<=[\u3400-\u9fff0-9%‰)]){_TRAILING_CLASS}(?:{_SPECK_CLASS}|\s)*$"
+    rf"|(?<=[0-9])[:;](?:{_SPECK_CLASS}|\s)*$")
 # Confidence left to a reading whose edges were cleaned: a doubt until a second reading agrees.
 SPECK_DOUBT = 0.8
 # Readings print does not make, whatever the recogniser's score: "°" after a Chinese
@@ -153,12 +163,16 @@ def without_specks(text: str) -> str:
     """A reading without the speck marks at its edges: ".校舍安全" → "校舍安全",
     "1430.50." → "1430.50", "·分值" → "分值", "10:00" → "10.00"."""
     out = text.translate(_LOOKALIKES)
-    while len(out) > 1 and _nfkc(out[0]) in _SPECK_MARKS and _CJK_OR_DIGIT.match(out[1]):
-        if out[0] == "." and out[1].isdigit() and "." not in out[1:]:
-            break  # ".5" may be a number whose 0 was lost: not a speck's doing
-        out = out[1:]
-    while len(out) > 1 and _nfkc(out[-1]) in _TRAILING_SPECKS and _ENDS_PRINT.match(out[-2]):
-        out = out[:-1]
+    # Matched on the characters as NFKC folds them one by one (a full-width "．" is a "."),
+    # cut from the reading as read.
+    folded = "".join(f if len(f := _nfkc(ch)) == 1 else ch for ch in out)
+    # A run of specks (and the gaps between them) before print: ". 10.00", ".·52.36", ": 100.00".
+    lead = _LEADING_SPECKS.match(folded)
+    if lead and not (lead.group(0) == "." and "." not in folded[1:] and folded[1:2].isdigit()):
+        out, folded = out[lead.end():], folded[lead.end():]  # (".5" may be a number whose 0 was lost)
+    # ... and after it at the run's end: "29.10 :", "12.50 ·.".
+    if trail := _TRAILING_SPECK_RUN.search(folded):
+        out = out[:trail.start()]
     if m := _COLON_DECIMAL.match(out):
         out = f"{m.group(1)}.{m.group(2)}"
     return out
