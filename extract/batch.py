@@ -138,6 +138,14 @@ def ingest(
     return summary
 
 
+def ray_executor(config: IngestConfig, address: str | None = None):
+    """The batch's documents on Ray actors (extract/ray_executor.py), `config.workers` of them."""
+    from extract.ray_executor import RayExecutor
+
+    settings = config.settings if config.rules is None else replace(config.settings, audit_rules=config.rules)
+    return RayExecutor(settings, ExecutorConfig(workers=config.workers, timeout_s=config.timeout_s), address)
+
+
 def _local_executor(config: IngestConfig, jobs: int) -> LocalExecutor:
     workers = max(1, min(config.workers, jobs))
     here = config.settings

@@ -40,3 +40,7 @@ class CorruptDocument(BadInput):
 
 class OcrUnavailable(BadInput):
     """A page needs OCR but the OCR stack is not installed or OCR is switched off."""
+
+
+class ExecutorUnavailable(JixiaoError):
+    """The executor asked for cannot run here (Ray not installed, its cluster unreachable)."""

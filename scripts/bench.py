@@ -78,7 +78,14 @@ def main() -> None:
                     help="whole processes: jixiao ingest --workers 1 vs a plain PaddleOCR pass over FOLDER's scans")
     ap.add_argument("--second-reading", choices=("on", "both"), default="on",
                     help="--scan-command both: also time the ingest without the second reading")
+    ap.add_argument("--executor", choices=("ray",), help="whole processes: jixiao ingest --executor ray vs local")
+    ap.add_argument("--docs", type=int, default=1000, help="--executor: text documents to make")
     args = ap.parse_args()
+    if args.executor:
+        from bench_ray import main as ray_main
+
+        ray_main(docs=args.docs, rounds=min(args.rounds, 2) if args.rounds == 5 else args.rounds, workers=args.workers)
+        return
     if args.scan_command:
         from bench_scan_command import main as scan_command_main
 

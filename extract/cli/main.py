@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from extract.errors import NoInputs
+from extract.errors import ExecutorUnavailable, NoInputs
 from extract.executor import ExecutorConfig
 from extract.settings import DEFAULT_SETTINGS, Crops, Layer, OcrMode, OcrSettings
 
@@ -47,6 +47,11 @@ def main(
                                                help="Print the version and exit.")] = False,
 ) -> None:
     """jixiao (绩效): Chinese performance self-evaluation forms (绩效自评表) → audited data."""
+
+
+class ExecutorKind(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 # Options shared by several commands, declared once.
@@ -162,6 +167,11 @@ def ingest_cmd(
     rules: RulesOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
+    executor: Annotated[ExecutorKind, typer.Option(**_choice(ExecutorKind), help=(
+        "Where documents run: local worker processes, or Ray actors (the ray extra; inputs and --out on a "
+        "filesystem every node shares)."))] = ExecutorKind.local,
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", metavar="ADDR", help="The Ray cluster (ray://head:10001, or auto); default: a local Ray instance.")] = None,
 ) -> None:
     """Read every form in the inputs, write the dataset to --out, and audit it."""
     try:
@@ -175,11 +185,20 @@ def ingest_cmd(
     from extract.batch import IngestConfig, ingest
 
     config = IngestConfig(workers=workers, settings=settings, rules=_rules(rules), timeout_s=timeout)
+    if ray_address and executor != ExecutorKind.ray:
+        _fail_usage("--ray-address needs --executor ray")
+    runner = None
+    if executor == ExecutorKind.ray:
+        from extract.batch import ray_executor
+
+        runner = ray_executor(config, ray_address)
 
     progress = None if quiet else _progress()
     try:
-        summary = ingest(paths, out, config, progress=progress)
+        summary = ingest(paths, out, config, progress=progress, executor=runner)
     except NoInputs as exc:
+        _fail_usage(str(exc))
+    except ExecutorUnavailable as exc:
         _fail_usage(str(exc))
     finally:
         if progress is not None:
