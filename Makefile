@@ -40,6 +40,7 @@ bench: setup
 
 fixtures: setup
 	$(BIN)/python scripts/make_fixtures.py
+	$(BIN)/python scripts/native_fixtures.py
 
 clean:
 	rm -rf $(VENV) out

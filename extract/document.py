@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from extract.audit.rules import Rules
 
 PDF_SUFFIXES = {".pdf"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}  # pages/workbook.py (kept here: the text path imports no openpyxl)
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 # A page with fewer characters than this, but with images or drawn glyphs, is a scan.
 MIN_TEXT_CHARS = 20
@@ -51,6 +52,8 @@ class ReadPages:
     damage: str | None  # what the reader found broken, when it had to repair the file
     # Pages read from their text layer that cannot hold a form: no layout recovered.
     skipped: list[Page] = field(default_factory=list)
+    # What reading the file itself must say (a workbook formula never calculated …).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def frames(self) -> list[PageFrame]:
@@ -61,6 +64,8 @@ class ReadPages:
     def method(self) -> str | None:
         if not self.layouts and not self.skipped:
             return None
+        if all(layout.page.method == "native" for layout in self.layouts) and not self.skipped:
+            return "native"
         if not self.ocr_pages:
             return "text"
         return "ocr" if len(self.ocr_pages) == len(self.layouts) + len(self.skipped) else "mixed"
@@ -116,7 +121,13 @@ def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode:
 
 def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
     """Every page's layout, from the text layer or by OCR (settings.ocr.mode). A page that
-    cannot hold a form (see `may_hold_form`) is read, but its grid and lines are not recovered."""
+    cannot hold a form (see `may_hold_form`) is read, but its grid and lines are not recovered.
+    A workbook's sheets are read as they are (pages/workbook.py), a page each."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from extract.pages.workbook import read_workbook
+
+        sheets, notes = read_workbook(path)
+        return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
     pymupdf.TOOLS.mupdf_warnings()  # drop warnings of earlier files
     doc = open_document(path)
     try:
@@ -196,7 +207,12 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
     forms = []
     for i, seg in enumerate(segment_layouts(pages.layouts, lex)):
         scanned = any(seg.page_start <= p <= seg.page_end for p in pages.ocr_pages)
-        forms.append(to_form(seg, i, "ocr" if scanned else "text", lex))
+        method = "native" if pages.method == "native" else "ocr" if scanned else "text"
+        forms.append(to_form(seg, i, method, lex))
+    for form in forms if pages.notes else ():
+        form.needs_review = True
+        form.review_reasons += pages.notes
+        form.doubts = sorted({*form.doubts, "form"})
     if pages.damage:
         for form in forms:
             form.needs_review = True
@@ -260,6 +276,7 @@ def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_S
         if pages.unread:
             notes.append(f"{len(pages.unread)} page(s) without a usable text layer not read (--ocr never): {_pages(pages.unread)}")
         result.error = "; ".join(notes) or None
+        notes += pages.notes
         if notes and not forms and not result.needs_review:
             result.status = "failed"
     except BadInput as exc:
