@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 PDF_SUFFIXES = {".pdf"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}  # pages/workbook.py (kept here: the text path imports no openpyxl)
+WORD_SUFFIXES = {".docx"}  # pages/worddoc.py
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 # A page with fewer characters than this, but with images or drawn glyphs, is a scan.
 MIN_TEXT_CHARS = 20
@@ -128,6 +129,11 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
 
         sheets, notes = read_workbook(path)
         return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
+    if path.suffix.lower() in WORD_SUFFIXES:
+        from extract.pages.worddoc import read_docx
+
+        body = read_docx(path)
+        return ReadPages([recover_layout(page, settings) for page in body], 1, [], [], None)
     pymupdf.TOOLS.mupdf_warnings()  # drop warnings of earlier files
     doc = open_document(path)
     try:

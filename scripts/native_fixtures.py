@@ -112,6 +112,49 @@ def write_workbook(name: str, per_sheet: bool, outdir: Path) -> dict:
     return truth
 
 
+WORD_DOCUMENTS = ["seed_hongqiao", "two_forms_one_page", "hubei"]
+
+
+def write_docx(name: str, outdir: Path) -> dict:
+    """The document's forms as Word tables, each under its title, year and unit paragraphs."""
+    import docx
+    from docx.shared import Pt
+
+    spec = _spec(name)
+    style = mf.Style(**spec["style"])
+    document = docx.Document()
+    truths = []
+    forms = [b for b in spec["blocks"] if b["type"] == "form"]
+    for k, block in enumerate(forms):
+        form = block["form"]
+        t, _ = mf.build_form_table(form, dataclasses.replace(style, **block.get("style", {})))
+        for text in [form["title"], form["year_line"]] + ([form["unit_note"]] if form.get("unit_note") else []):
+            document.add_paragraph(text)
+        nrows = max(c.r + c.rs for c in t.cells)
+        table = document.add_table(rows=nrows, cols=len(t.cols))
+        table.style = "Table Grid"
+        for i, width in enumerate(t.cols):
+            table.columns[i].width = Pt(width)
+        for c in t.cells:
+            cell = table.cell(c.r, c.c)
+            if c.rs > 1 or c.cs > 1:
+                cell = cell.merge(table.cell(c.r + c.rs - 1, c.c + c.cs - 1))
+            cell.text = "\n".join(c.paras)
+            if len(c.paras) > 1:  # a paragraph each, as typed
+                cell.text = c.paras[0]
+                for para in c.paras[1:]:
+                    cell.add_paragraph(para)
+        document.add_paragraph("")
+        n_ind = len(form.get("indicators", []))
+        truths.append(dataclasses.replace(mf.truth_form(form, k, 1, 1, [1] * n_ind), method="native"))
+    path = outdir / f"{name}.docx"
+    document.save(path)
+    truth = {"file": path.name, "pages": 1, "status": "ok" if truths else "no_form",
+             "forms": [mf.form_to_json(f) for f in truths]}
+    mf.write_json(outdir / f"{name}_docx.json", truth)
+    return truth
+
+
 def write_bad(outdir: Path) -> dict[str, str]:
     """Workbooks a batch must refuse with a reason (the reason's start, for the tests)."""
     import zipfile
@@ -140,8 +183,19 @@ def write_bad(outdir: Path) -> dict[str, str]:
             if item.filename == "xl/worksheets/sheet1.xml":
                 body = body.replace(b"</sheetData>", b"</sheetData>" + b" " * (300 * 2**20), 1)
             z.writestr(item, body)
+    import docx
+
+    word = (outdir.parent / "seed_hongqiao.docx").read_bytes()
+    (outdir / "truncated.docx").write_bytes(word[: len(word) // 2])
+    (outdir / "password.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    prose = docx.Document()
+    prose.add_paragraph("本单位2024年度部门决算说明")
+    prose.add_paragraph("一、部门职责")
+    prose.save(outdir / "no_table.docx")
     return {"truncated.xlsx": "not a readable workbook", "password.xlsx": "a password-protected workbook",
-            "no_table.xlsx": None, "huge_sheet.xlsx": "sheet", "zip_bomb.xlsx": "a workbook that unpacks to"}
+            "no_table.xlsx": None, "huge_sheet.xlsx": "sheet", "zip_bomb.xlsx": "a workbook that unpacks to",
+            "truncated.docx": "not a readable .docx", "password.docx": "a password-protected document",
+            "no_table.docx": None}
 
 
 def main(argv=None) -> None:
@@ -152,6 +206,9 @@ def main(argv=None) -> None:
     for name, per_sheet in DOCUMENTS:
         truth = write_workbook(name, per_sheet, args.out)
         print(f"{name}.xlsx: {truth['pages']} sheet(s), {len(truth['forms'])} form(s)")
+    for name in WORD_DOCUMENTS:
+        truth = write_docx(name, args.out)
+        print(f"{name}.docx: {len(truth['forms'])} form(s)")
     print(f"bad: {', '.join(write_bad(args.out / 'bad'))}")
 
 

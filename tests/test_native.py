@@ -1,4 +1,4 @@
-"""Forms that arrive as the workbook they were typed in (.xlsx), read as they are: every field of
+"""Forms that arrive as the workbook or document they were typed in (.xlsx, .docx), read as they are: every field of
 every native fixture against its truth, the bad workbooks refused with their reason, and a
 mixed archive in one run."""
 
@@ -18,6 +18,7 @@ from extract.document import process_document
 from extract.pages.workbook import shown
 
 pytest.importorskip("openpyxl")
+pytest.importorskip("docx")
 runner = CliRunner()
 BAD = FIXTURES / "native" / "bad"
 
@@ -46,6 +47,8 @@ def test_a_value_is_shown_as_its_number_format_shows_it(value, fmt, text):
     ("password.xlsx", "a password-protected workbook"),
     ("huge_sheet.xlsx", "spans 1,048,576 rows × 16,384 columns"),
     ("zip_bomb.xlsx", "a workbook that unpacks to"),
+    ("truncated.docx", "not a readable .docx"),
+    ("password.docx", "a password-protected document"),
 ])
 def test_a_bad_workbook_fails_with_its_reason_quickly(name, reason):
     started = time.perf_counter()
@@ -54,8 +57,9 @@ def test_a_bad_workbook_fails_with_its_reason_quickly(name, reason):
     assert time.perf_counter() - started < 30  # bounded: nothing of it is loaded (a generous, load-proof bound)
 
 
-def test_a_workbook_without_a_form_is_no_form(tmp_path):
-    res = process_document(BAD / "no_table.xlsx", "no_table.xlsx")
+@pytest.mark.parametrize("name", ["no_table.xlsx", "no_table.docx"])
+def test_a_workbook_or_document_without_a_form_is_no_form(name):
+    res = process_document(BAD / name, name)
     assert res.status == "no_form" and res.forms == []
 
 
@@ -79,6 +83,7 @@ def test_a_mixed_archive_ingests_in_one_run(tmp_path):
     src.mkdir()
     shutil.copy(FIXTURES / "text" / "two_forms_one_page.pdf", src)
     shutil.copy(FIXTURES / "native" / "seed_hongqiao.xlsx", src)
+    shutil.copy(FIXTURES / "native" / "hubei.docx", src)
     with zipfile.ZipFile(src / "more.zip", "w") as z:
         z.write(FIXTURES / "native" / "anhui.xlsx", "附件/anhui.xlsx")
         z.write(BAD / "password.xlsx", "附件/password.xlsx")
@@ -88,6 +93,7 @@ def test_a_mixed_archive_ingests_in_one_run(tmp_path):
     assert result.exit_code == 0, result.output
     docs = pl.read_parquet(out / "documents.parquet").sort("path")
     assert docs.select("path", "status", "method").rows() == [
+        ("hubei.docx", "ok", "native"),
         ("more.zip/附件/anhui.xlsx", "ok", "native"),
         ("more.zip/附件/password.xlsx", "failed", None),
         ("more.zip/附件/seed_hongqiao.pdf", "ok", "text"),
@@ -95,7 +101,7 @@ def test_a_mixed_archive_ingests_in_one_run(tmp_path):
         ("two_forms_one_page.pdf", "ok", "text"),
     ]
     forms = pl.read_parquet(out / "forms.parquet")
-    assert forms.height == 1 + 3 + 3 + 2
+    assert forms.height == 1 + 1 + 3 + 3 + 2
     # The seed forms read from the PDF and from the workbook are the same forms.
     by = {m: forms.filter(pl.col("path").str.starts_with(p)).drop("form_id", "doc_id", "path", "method", "page_start",
                                                                      "page_end", "confidence").sort("form_index")

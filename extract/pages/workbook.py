@@ -157,7 +157,7 @@ def _sheet_page(sheet, formula_sheet, number: int, notes: list[str]) -> Page | N
                     uncached.append(cell.coordinate)
             if text.strip():
                 size = float(cell.font.sz) if cell.font is not None and cell.font.sz else DEFAULT_FONT_PT
-                words += _cell_words(text, box, size)
+                words += cell_words(text, box, size)
     if uncached:
         notes.append(f"sheet {sheet.title!r}: formula(s) with no calculated value in {', '.join(uncached[:5])}"
                      + (" …" if len(uncached) > 5 else "") + ": open and save the workbook in Excel")
@@ -187,9 +187,10 @@ def _borders(sheet, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:
     return out
 
 
-def _cell_words(text: str, box, size: float) -> list[Word]:
+def cell_words(text: str, box, size: float, wrap_free: bool = True) -> list[Word]:
     """The cell's text, a word per line, set inside its box from the top left (print's place
-    matters only as far as the cell that holds it)."""
+    matters only as far as the cell that holds it). `wrap_free`: each line a paragraph's end
+    (the text of a cell typed in a sheet or a Word table)."""
     x0, y0, x1, y1 = box
     lines = [ln for ln in text.replace("\r\n", "\n").split("\n")]
     line_h = size * 1.3
@@ -200,7 +201,8 @@ def _cell_words(text: str, box, size: float) -> list[Word]:
             continue
         # At most under half the cell's width: a line of a sheet's cell ends where its text has a
         # newline, never by wrapping, and the layout's wrap test (grid/text.py) must see room left.
-        width = min(WRAP_FREE_SHARE * (x1 - x0 - 2), max(size * 0.6, size * sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) / 2))
+        natural = max(size * 0.6, size * sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) / 2)
+        width = min((WRAP_FREE_SHARE if wrap_free else 1.0) * (x1 - x0 - 2), natural)
         wy0 = top + i * line_h
         words.append(Word(text=line.strip(), x0=x0 + 1, y0=wy0, x1=x0 + 1 + width, y1=wy0 + size,
                           baseline=wy0 + size * 0.88, size=size))
