@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 PDF_SUFFIXES = {".pdf"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}  # pages/workbook.py (kept here: the text path imports no openpyxl)
 WORD_SUFFIXES = {".docx"}  # pages/worddoc.py
+LEGACY_WORKBOOK_SUFFIXES = {".xls"}  # pages/legacy_workbook.py
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 # A page with fewer characters than this, but with images or drawn glyphs, is a scan.
 MIN_TEXT_CHARS = 20
@@ -128,6 +129,11 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         from extract.pages.workbook import read_workbook
 
         sheets, notes = read_workbook(path)
+        return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
+    if path.suffix.lower() in LEGACY_WORKBOOK_SUFFIXES:
+        from extract.pages.legacy_workbook import read_xls
+
+        sheets, notes = read_xls(path)
         return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
     if path.suffix.lower() in WORD_SUFFIXES:
         from extract.pages.worddoc import read_docx

@@ -155,6 +155,51 @@ def write_docx(name: str, outdir: Path) -> dict:
     return truth
 
 
+XLS_DOCUMENTS = ["seed_hongqiao", "anhui"]
+
+
+def write_xls(name: str, outdir: Path) -> dict:
+    """The document's forms in an Excel 97–2003 workbook (xlwt), one per sheet."""
+    import xlwt
+
+    spec = _spec(name)
+    style = mf.Style(**spec["style"])
+    book = xlwt.Workbook(encoding="utf-8")
+    border = "borders: left thin, right thin, top thin, bottom thin; align: wrap on, vert centre"
+    truths = []
+    forms = [b for b in spec["blocks"] if b["type"] == "form"]
+    for k, block in enumerate(forms):
+        form = block["form"]
+        sheet = book.add_sheet(f"表{k + 1}")
+        t, _ = mf.build_form_table(form, dataclasses.replace(style, **block.get("style", {})))
+        ncols = len(t.cols)
+        for c, width in enumerate(t.cols):
+            sheet.col(c).width = int(round((width - 3.75) / (7.0 * 0.75 / 256)))
+        row0 = 0
+        for text in [form["title"], form["year_line"]] + ([form["unit_note"]] if form.get("unit_note") else []):
+            sheet.write_merge(row0, row0, 0, ncols - 1, text, xlwt.easyxf("align: horiz centre"))
+            row0 += 1
+        nrows = max(c.r + c.rs for c in t.cells)
+        for c in t.cells:
+            text = "\n".join(c.paras)
+            value, fmt = _typed(text) if len(c.paras) == 1 else (text, None)
+            cell_style = xlwt.easyxf(border, num_format_str=fmt) if fmt else xlwt.easyxf(border)
+            sheet.write_merge(row0 + c.r, row0 + c.r + c.rs - 1, c.c, c.c + c.cs - 1, value, cell_style)
+        for r in range(nrows):
+            lines = max([len(c.paras) or 1 for c in t.cells if c.r == r and c.rs == 1] or [1])
+            row = sheet.row(row0 + r)
+            row.height_mismatch = True
+            row.height = int(max(18, 15 * lines) * 20)
+        n_ind = len(form.get("indicators", []))
+        truths.append(dataclasses.replace(mf.truth_form(form, k, k + 1, k + 1, [k + 1] * n_ind), method="native"))
+    path = outdir / f"{name}.xls"
+    book.save(str(path))
+    truth = {"file": path.name, "pages": len(forms), "status": "ok" if truths else "no_form",
+             "forms": [mf.form_to_json(f) for f in truths]}
+    mf.write_json(outdir / f"{name}_xls.json", truth)
+    return truth
+
+
 def write_bad(outdir: Path) -> dict[str, str]:
     """Workbooks a batch must refuse with a reason (the reason's start, for the tests)."""
     import zipfile
@@ -187,6 +232,8 @@ def write_bad(outdir: Path) -> dict[str, str]:
 
     word = (outdir.parent / "seed_hongqiao.docx").read_bytes()
     (outdir / "truncated.docx").write_bytes(word[: len(word) // 2])
+    legacy = (outdir.parent / "seed_hongqiao.xls").read_bytes()
+    (outdir / "truncated.xls").write_bytes(legacy[: len(legacy) // 3])
     (outdir / "password.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
     prose = docx.Document()
     prose.add_paragraph("本单位2024年度部门决算说明")
@@ -195,7 +242,7 @@ def write_bad(outdir: Path) -> dict[str, str]:
     return {"truncated.xlsx": "not a readable workbook", "password.xlsx": "a password-protected workbook",
             "no_table.xlsx": None, "huge_sheet.xlsx": "sheet", "zip_bomb.xlsx": "a workbook that unpacks to",
             "truncated.docx": "not a readable .docx", "password.docx": "a password-protected document",
-            "no_table.docx": None}
+            "no_table.docx": None, "truncated.xls": "not a readable .xls workbook"}
 
 
 def main(argv=None) -> None:
@@ -206,6 +253,9 @@ def main(argv=None) -> None:
     for name, per_sheet in DOCUMENTS:
         truth = write_workbook(name, per_sheet, args.out)
         print(f"{name}.xlsx: {truth['pages']} sheet(s), {len(truth['forms'])} form(s)")
+    for name in XLS_DOCUMENTS:
+        truth = write_xls(name, args.out)
+        print(f"{name}.xls: {truth['pages']} sheet(s), {len(truth['forms'])} form(s)")
     for name in WORD_DOCUMENTS:
         truth = write_docx(name, args.out)
         print(f"{name}.docx: {len(truth['forms'])} form(s)")

@@ -19,6 +19,7 @@ from extract.pages.workbook import shown
 
 pytest.importorskip("openpyxl")
 pytest.importorskip("docx")
+pytest.importorskip("xlrd")
 runner = CliRunner()
 BAD = FIXTURES / "native" / "bad"
 
@@ -49,6 +50,7 @@ def test_a_value_is_shown_as_its_number_format_shows_it(value, fmt, text):
     ("zip_bomb.xlsx", "a workbook that unpacks to"),
     ("truncated.docx", "not a readable .docx"),
     ("password.docx", "a password-protected document"),
+    ("truncated.xls", "not a readable .xls workbook"),
 ])
 def test_a_bad_workbook_fails_with_its_reason_quickly(name, reason):
     started = time.perf_counter()
