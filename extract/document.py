@@ -29,6 +29,7 @@ PDF_SUFFIXES = {".pdf"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}  # pages/workbook.py (kept here: the text path imports no openpyxl)
 WORD_SUFFIXES = {".docx"}  # pages/worddoc.py
 LEGACY_WORKBOOK_SUFFIXES = {".xls"}  # pages/legacy_workbook.py
+OFFICE_SUFFIXES = {".doc", ".et", ".wps"}  # pages/office.py: through LibreOffice, where installed
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 # A page with fewer characters than this, but with images or drawn glyphs, is a scan.
 MIN_TEXT_CHARS = 20
@@ -130,10 +131,18 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
 
         sheets, notes = read_workbook(path)
         return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        return _read_converted(path, settings)
     if path.suffix.lower() in LEGACY_WORKBOOK_SUFFIXES:
         from extract.pages.legacy_workbook import read_xls
+        from extract.pages.office import soffice
 
-        sheets, notes = read_xls(path)
+        try:
+            sheets, notes = read_xls(path)
+        except CorruptDocument:
+            if soffice() is None:
+                raise
+            return _read_converted(path, settings, "xlsx")  # an .xls xlrd cannot take (a WPS one …)
         return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
     if path.suffix.lower() in WORD_SUFFIXES:
         from extract.pages.worddoc import read_docx
@@ -186,6 +195,16 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         return ReadPages(layouts, doc.page_count, ocr_pages, unread, damage, skipped)
     finally:
         doc.close()
+
+
+def _read_converted(path: Path, settings: Settings, target: str | None = None) -> ReadPages:
+    """A file LibreOffice converts into a .docx or .xlsx first (pages/office.py)."""
+    import tempfile
+
+    from extract.pages.office import converted
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-office-") as tmp:
+        return read_layouts(converted(path, Path(tmp), target), settings)
 
 
 def title_like(text: str, titles: tuple[str, ...]) -> bool:

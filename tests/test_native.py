@@ -109,3 +109,18 @@ def test_a_mixed_archive_ingests_in_one_run(tmp_path):
                                                                      "page_end", "confidence").sort("form_index")
           for m, p in (("pdf", "more.zip/附件/seed_hongqiao.pdf"), ("xlsx", "seed_hongqiao.xlsx"))}
     assert by["pdf"].equals(by["xlsx"])
+
+
+def test_an_office_file_without_a_reader_says_what_to_install(tmp_path, monkeypatch):
+    """A .doc (or .et, .wps) goes through LibreOffice; on a machine without it the batch
+    records it as failed with a one-line reason naming what to install."""
+    import extract.pages.office as office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    doc = tmp_path / "自评表.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
+    res = process_document(doc, doc.name)
+    assert res.status == "failed" and res.error.startswith("a .doc file needs LibreOffice to be read (apt install")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(tmp_path), "--out", str(out), "--workers", "1", "--quiet"]).exit_code == 0
+    assert pl.read_parquet(out / "documents.parquet")["status"].to_list() == ["failed"]  # a row, not passed by
