@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -197,6 +197,16 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
         doc.close()
 
 
+def _address_boxes(form: Form, cells: dict[int, dict]) -> None:
+    """Each field box of a native form named by the cell of its file that holds it."""
+    for i, box in enumerate(form.boxes):
+        cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        for (x0, y0, x1, y1), address in cells.get(box.page, {}).items():
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                form.boxes[i] = replace(box, cell=address)
+                break
+
+
 def _read_converted(path: Path, settings: Settings, target: str | None = None) -> ReadPages:
     """A file LibreOffice converts into a .docx or .xlsx first (pages/office.py)."""
     import tempfile
@@ -240,6 +250,9 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
         scanned = any(seg.page_start <= p <= seg.page_end for p in pages.ocr_pages)
         method = "native" if pages.method == "native" else "ocr" if scanned else "text"
         forms.append(to_form(seg, i, method, lex))
+    for form in forms:
+        if form.method == "native":
+            _address_boxes(form, {layout.page.number: layout.page.cells for layout in pages.layouts})
     for form in forms if pages.notes else ():
         form.needs_review = True
         form.review_reasons += pages.notes

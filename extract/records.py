@@ -73,6 +73,7 @@ class FieldBox:
     text_bbox: tuple[float, float, float, float] | None
     confidence: float
     text: str | None = None  # as read, before any value rule (a reviewer sees what was read)
+    cell: str | None = None  # a native form's cell in its file ("表1!C12"); None on a page
 
 
 @dataclass

@@ -124,3 +124,11 @@ def test_an_office_file_without_a_reader_says_what_to_install(tmp_path, monkeypa
     out = tmp_path / "out"
     assert runner.invoke(app, ["ingest", str(tmp_path), "--out", str(out), "--workers", "1", "--quiet"]).exit_code == 0
     assert pl.read_parquet(out / "documents.parquet")["status"].to_list() == ["failed"]  # a row, not passed by
+
+
+@pytest.mark.parametrize("name, cell", [("anhui.xlsx", "表1!C3"), ("anhui.xls", "表1!C3"), ("hubei.docx", "表格1 第1行第3列")])
+def test_a_native_form_s_fields_name_the_cell_they_came_from(name, cell):
+    res = process_document(FIXTURES / "native" / name, name)
+    boxes = res.forms[0].boxes
+    assert all(b.cell for b in boxes)
+    assert next(b.cell for b in boxes if (b.subject, b.field) == ("form", "project_name")) == cell

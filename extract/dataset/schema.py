@@ -67,6 +67,7 @@ BOXES = {
     "text_x0": pl.Float64, "text_y0": pl.Float64, "text_x1": pl.Float64, "text_y1": pl.Float64,
     "confidence": pl.Float64,
     "text": pl.String,  # added: the cell's text as read (before the value rules)
+    "cell": pl.String,  # added: a native form's cell in its file ("表1!C12", "表格1 第5行第3列")
 }
 # Added: the frame of each page read: text pages in the PDF's unrotated space, scans on
 # their upright, deskewed image (quarter turns counter-clockwise, then skew degrees).

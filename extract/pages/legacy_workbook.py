@@ -64,6 +64,7 @@ def _sheet_page(book, sheet, number: int) -> Page | None:
         merged[(r0, c0)] = (r1 - 1, c1 - 1)
     words: list[Word] = []
     segments: list[Segment] = []
+    cells: dict[tuple[float, float, float, float], str] = {}
     for r in range(sheet.nrows):
         for c in range(sheet.ncols):
             span = merged.get((r, c), (r, c))
@@ -71,6 +72,7 @@ def _sheet_page(book, sheet, number: int) -> Page | None:
                 continue
             r1, c1 = span
             box = (xs[c], ys[r], xs[c1 + 1], ys[r1 + 1])
+            cells[box] = f"{sheet.name}!{xlrd.cellname(r, c)}"
             segments += _borders(book, sheet, r, c, r1, c1, box)
             cell = sheet.cell(r, c)
             value = cell.value
@@ -87,7 +89,8 @@ def _sheet_page(book, sheet, number: int) -> Page | None:
                 words += cell_words(text, box, size)
     if not words:
         return None
-    return Page(number=number, width=xs[-1], height=ys[-1], method="native", words=words, segments=segments)
+    return Page(number=number, width=xs[-1], height=ys[-1], method="native", words=words, segments=segments,
+                cells=cells)
 
 
 def _borders(book, sheet, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:

@@ -50,7 +50,7 @@ class Page:
     number: int
     width: float
     height: float
-    method: str  # "text" or "ocr"
+    method: str  # "text", "ocr" or "native" (a workbook's sheet, a Word document's body)
     words: list[Word] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     curves: int = 0  # Bézier segments drawn (many, with no characters: text drawn as outlines)
@@ -58,3 +58,5 @@ class Page:
     turns: int = 0
     skew: float = 0.0
     dpi: float | None = None
+    # A native page's cells: box (points) → where the cell is in its file ("表1!C12").
+    cells: dict[tuple[float, float, float, float], str] = field(default_factory=dict)

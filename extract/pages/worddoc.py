@@ -48,7 +48,9 @@ def read_docx(path: Path) -> list[Page]:
         raise CorruptDocument(f"not a readable .docx ({type(exc).__name__}: {exc})") from exc
     words: list[Word] = []
     segments: list[Segment] = []
+    addresses: dict[tuple[float, float, float, float], str] = {}
     y, width, cells = 20.0, PAGE_WIDTH_PT, 0
+    tables = 0
     for el in document.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -57,18 +59,21 @@ def read_docx(path: Path) -> list[Page]:
                 words += cell_words(text, (20.0, y, width - 20.0, y + LINE_PT), FONT_PT, wrap_free=False)
             y += LINE_PT
         elif tag == "tbl":
-            y, n = _table(el, y, words, segments)
+            tables += 1
+            y, n = _table(el, y, words, segments, addresses, tables)
             cells += n
             if cells > MAX_CELLS:
                 raise CorruptDocument(f"more than {MAX_CELLS:,} table cells: not read (a form is a few hundred)")
             y += LINE_PT
     if not words:
         return []
-    return [Page(number=1, width=width, height=y + 20.0, method="native", words=words, segments=segments)]
+    return [Page(number=1, width=width, height=y + 20.0, method="native", words=words, segments=segments,
+                 cells=addresses)]
 
 
-def _table(tbl, top: float, words: list[Word], segments: list[Segment]) -> tuple[float, int]:
-    """One table laid out from `top`: its words and edges added; the y below it, its cell count."""
+def _table(tbl, top: float, words: list[Word], segments: list[Segment], addresses: dict, number: int) -> tuple[float, int]:
+    """One table laid out from `top`: its words, edges and cell addresses ("表格2 第5行第3列")
+    added; the y below it, its cell count."""
     from docx.shared import Length
 
     grid = [Length(int(col.get(_qn("w:w")) or 0) * 635).pt for col in tbl.iter(_qn("w:gridCol"))]
@@ -106,6 +111,7 @@ def _table(tbl, top: float, words: list[Word], segments: list[Segment]) -> tuple
                 while r1 + 1 < len(laid) and any(c == col and vm == "continue" for c, _, vm, _ in laid[r1 + 1]):
                     r1 += 1
             box = (xs[col], ys[r], xs[min(col + span, len(xs) - 1)], ys[r1 + 1])
+            addresses[box] = f"表格{number} 第{r + 1}行第{col + 1}列"
             segments += [Segment(box[0], box[1], box[2], box[1]), Segment(box[0], box[3], box[2], box[3]),
                          Segment(box[0], box[1], box[0], box[3]), Segment(box[2], box[1], box[2], box[3])]
             if text.strip():

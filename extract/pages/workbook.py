@@ -140,6 +140,7 @@ def _sheet_page(sheet, formula_sheet, number: int, notes: list[str]) -> Page | N
         merged[(rng.min_row, rng.min_col)] = (rng.max_row, rng.max_col)
     words: list[Word] = []
     segments: list[Segment] = []
+    cells: dict[tuple[float, float, float, float], str] = {}
     uncached = []
     for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=cols):
         for cell in row:
@@ -149,6 +150,7 @@ def _sheet_page(sheet, formula_sheet, number: int, notes: list[str]) -> Page | N
                 continue  # inside a merged range: its top-left cell speaks for it
             r1, c1 = span
             box = (xs[c - 1], ys[r - 1], xs[c1], ys[r1])
+            cells[box] = f"{sheet.title}!{cell.coordinate}"
             segments += _borders(sheet, r, c, r1, c1, box)
             text = shown(cell.value, cell.number_format)
             if cell.value is None:
@@ -163,7 +165,8 @@ def _sheet_page(sheet, formula_sheet, number: int, notes: list[str]) -> Page | N
                      + (" …" if len(uncached) > 5 else "") + ": open and save the workbook in Excel")
     if not words:
         return None
-    return Page(number=number, width=xs[-1], height=ys[-1], method="native", words=words, segments=segments)
+    return Page(number=number, width=xs[-1], height=ys[-1], method="native", words=words, segments=segments,
+                cells=cells)
 
 
 def _borders(sheet, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:

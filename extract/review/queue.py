@@ -30,6 +30,7 @@ class Item:
     path: str
     page: int | None
     box: Box | None  # where it was printed, in the page's layout points
+    cell: str | None  # a native form's cell in its file ("表1!C12"): shown instead of a page crop
     settled: str | None = None  # correct | confirm: what the journal holds for it
 
     def json(self) -> dict:
@@ -80,6 +81,7 @@ def build_queue(tables: dict[str, pl.DataFrame], findings: pl.DataFrame,
             box["confidence"] if box else None, why, message, form.get("project_name"), form["path"],
             box["page"] if box else form.get("page_start"),
             (box["x0"], box["y0"], box["x1"], box["y1"]) if box else None,
+            box.get("cell") if box else None,
             done.get(key) or done.get((form_id, "form", "needs_review")) if name == "needs_review" else done.get(key),
         )
 

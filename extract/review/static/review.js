@@ -52,7 +52,11 @@
     text($("field"), item.field);
     text($("why"), item.why === "doubt" ? item.message : item.why + "：" + item.message);
     text($("confidence"), item.confidence == null ? "" : "识别置信度 " + item.confidence.toFixed(2));
-    $("crop").src = "/api/crop?" + q({ form_id: item.form_id, subject: item.subject, field: item.field });
+    // A form read from its workbook or document has no page to crop: its cell is named instead.
+    $("crop").hidden = !!item.cell;
+    $("cell").hidden = !item.cell;
+    text($("cell"), item.cell ? "原表单元格：" + item.cell : "");
+    if (!item.cell) $("crop").src = "/api/crop?" + q({ form_id: item.form_id, subject: item.subject, field: item.field });
     const input = $("value");
     // The value as the dataset holds it; where the value rules could not take the text read
     // ("13.07,"), that text, to be mended.
