@@ -132,3 +132,13 @@ def test_a_native_form_s_fields_name_the_cell_they_came_from(name, cell):
     boxes = res.forms[0].boxes
     assert all(b.cell for b in boxes)
     assert next(b.cell for b in boxes if (b.subject, b.field) == ("form", "project_name")) == cell
+
+
+def test_the_report_names_a_native_form_s_cells_instead_of_a_page(tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(FIXTURES / "native" / "anhui.xlsx"), "--out", str(out), "--quiet"]).exit_code == 0
+    report = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(out), "--out", str(report)])
+    assert result.exit_code == 0 and "no page images" not in result.output
+    html = report.read_text("utf-8")
+    assert "读自原件" in html and 'title="原表单元格 表1!C3"' in html

@@ -104,6 +104,8 @@ class _FormView:
             for name in marked_fields(f.row["check"], subject, fields_of.get(subject, [])):
                 self.marks[(subject, name)].append(f)
         self.confidence = {(b["subject"], b["field"]): b["confidence"] for b in self.boxes}
+        # A native form's cells in its file ("表1!C12"): what a reader looks up instead of a page.
+        self.address = {(b["subject"], b["field"]): b.get("cell") for b in self.boxes if b.get("cell")}
 
     def cell(self, subject: str, name: str, text: str, numeric: bool = False, pre: bool = False) -> str:
         classes = ["n"] if numeric else ["pre"] if pre else []
@@ -112,10 +114,13 @@ class _FormView:
             worst = min(found, key=lambda f: SEVERITY_ORDER.get(f.row["severity"], 9)).row["severity"]
             classes.append(f"f-{worst}")
         conf = self.confidence.get((subject, name))
-        title = ""
+        tips = []
         if conf is not None and conf < REVIEW_CONFIDENCE:
             classes.append("doubt")
-            title = f' title="置信度 {conf:.2f}"'
+            tips.append(f"置信度 {conf:.2f}")
+        if address := self.address.get((subject, name)):
+            tips.append(f"原表单元格 {address}")
+        title = f' title="{esc("；".join(tips))}"' if tips else ""
         sup = "".join(f'<sup class="fn">{f.n}</sup>' for f in found)
         cls = f' class="{" ".join(classes)}"' if classes else ""
         return f"<td{cls}{title}>{esc(text)}{sup}</td>"
@@ -375,8 +380,11 @@ def report_chunks(tables: dict[str, pl.DataFrame], options: ReportOptions = Repo
     for doc_id, doc_forms in _group(forms.to_dicts(), "doc_id"):
         wanted = {f["form_id"] for f in doc_forms if options.crops == "all"
                   or (options.crops == "flagged" and f["form_id"] in flagged)}
-        source, note = _open(docs.get(doc_id), options.sources) if wanted else (None, None)
-        if note:
+        native = all(f["method"] == "native" for f in doc_forms)
+        source, note = _open(docs.get(doc_id), options.sources) if wanted and not native else (None, None)
+        if native:  # read from the workbook or document itself: no page, its cells are named
+            note = "读自原件（电子表格或文档），没有页面图像：每个字段的单元格见悬停提示（boxes.parquet 的 cell 列）。"
+        elif note:
             summary.missing_sources.append(doc_forms[0]["path"])
         try:
             for form in doc_forms:
@@ -385,7 +393,7 @@ def report_chunks(tables: dict[str, pl.DataFrame], options: ReportOptions = Repo
                                  rows_of("findings", fid))
                 crops: list[Crop] = []
                 form_note = note
-                if fid not in wanted:
+                if fid not in wanted and not native:
                     form_note = "无审核发现、无需复核：未附原页面（--crops all 可附上）。" if options.crops == "flagged" else None
                 elif source is not None:
                     extent, marks = view.page_marks()
