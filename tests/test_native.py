@@ -142,3 +142,22 @@ def test_the_report_names_a_native_form_s_cells_instead_of_a_page(tmp_path):
     assert result.exit_code == 0 and "no page images" not in result.output
     html = report.read_text("utf-8")
     assert "读自原件" in html and 'title="原表单元格 表1!C3"' in html
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (an optional dependency)")
+@pytest.mark.parametrize("source, fmt, truth", [
+    ("hubei.docx", "doc", "hubei_docx.json"), ("anhui.xlsx", "et", "anhui.json"),
+    ("anhui.xlsx", "xls:MS Excel 97", "anhui.json"),  # an .xls another program wrote, read by xlrd
+])
+def test_office_formats_through_libreoffice_read_exactly(tmp_path, source, fmt, truth):
+    import subprocess
+
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    fmt, "--outdir", str(tmp_path), str(FIXTURES / "native" / source)], check=True, capture_output=True,
+                   timeout=300)
+    path = next(p for p in tmp_path.iterdir() if p.is_file())
+    want = json.loads((FIXTURES / "native" / truth).read_text(encoding="utf-8"))
+    res = process_document(path, path.name)
+    assert res.status == "ok" and res.method == "native", res.error
+    diffs = [d for form, w in zip(res.forms, want["forms"]) for d in form_differences(form, w)]
+    assert len(res.forms) == len(want["forms"]) and not diffs, "\n".join(diffs)
