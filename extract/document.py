@@ -139,10 +139,12 @@ def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages
 
         try:
             sheets, notes = read_xls(path)
-        except CorruptDocument:
+        except CorruptDocument as exc:
             if soffice() is None:
                 raise
-            return _read_converted(path, settings, "xlsx")  # an .xls xlrd cannot take (a WPS one …)
+            pages = _read_converted(path, settings, "xlsx")  # an .xls xlrd cannot take (a WPS one …)
+            pages.notes.append(f"read through LibreOffice ({exc}): check the forms against the file")
+            return pages
         return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
     if path.suffix.lower() in WORD_SUFFIXES:
         from extract.pages.worddoc import read_docx
@@ -319,8 +321,8 @@ def process_document(path: Path, shown_path: str, settings: Settings = DEFAULT_S
                          "read from it: check by eye")
         if pages.unread:
             notes.append(f"{len(pages.unread)} page(s) without a usable text layer not read (--ocr never): {_pages(pages.unread)}")
-        result.error = "; ".join(notes) or None
         notes += pages.notes
+        result.error = "; ".join(notes) or None
         if notes and not forms and not result.needs_review:
             result.status = "failed"
     except BadInput as exc:

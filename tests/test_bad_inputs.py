@@ -20,7 +20,7 @@ def test_bad_fixture_fails_with_one_line_reason(pdf, truth):
         ("zero.pdf", b"", "empty file"),
         ("page.pdf", b"<html><body>not a pdf</body></html>", "not a PDF"),
         ("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8, "PDF"),
-        ("notes.docx", b"PK\x03\x04 a word file", "not a PDF or image"),
+        ("notes.docx", b"PK\x03\x04 a word file", "not a readable .docx"),
     ],
 )
 def test_made_up_bad_files(tmp_path, name, content, reason):

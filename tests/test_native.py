@@ -52,7 +52,10 @@ def test_a_value_is_shown_as_its_number_format_shows_it(value, fmt, text):
     ("password.docx", "a password-protected document"),
     ("truncated.xls", "not a readable .xls workbook"),
 ])
-def test_a_bad_workbook_fails_with_its_reason_quickly(name, reason):
+def test_a_bad_workbook_fails_with_its_reason_quickly(name, reason, monkeypatch):
+    import extract.pages.office as office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)  # the reasons without LibreOffice (it is optional)
     started = time.perf_counter()
     res = process_document(BAD / name, name)
     assert res.status == "failed" and reason in res.error and "\n" not in res.error
@@ -161,3 +164,9 @@ def test_office_formats_through_libreoffice_read_exactly(tmp_path, source, fmt, 
     assert res.status == "ok" and res.method == "native", res.error
     diffs = [d for form, w in zip(res.forms, want["forms"]) for d in form_differences(form, w)]
     assert len(res.forms) == len(want["forms"]) and not diffs, "\n".join(diffs)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (an optional dependency)")
+def test_an_xls_xlrd_cannot_read_goes_through_libreoffice_and_says_so():
+    res = process_document(BAD / "truncated.xls", "truncated.xls")
+    assert res.status == "failed" and "read through LibreOffice (not a readable .xls workbook" in res.error
