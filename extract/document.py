@@ -30,6 +30,7 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}  # pages/workbook.py (kept here: the text
 WORD_SUFFIXES = {".docx"}  # pages/worddoc.py
 LEGACY_WORKBOOK_SUFFIXES = {".xls"}  # pages/legacy_workbook.py
 OFFICE_SUFFIXES = {".doc", ".et", ".wps"}  # pages/office.py: through LibreOffice, where installed
+OFFICE_FILE_SUFFIXES = WORKBOOK_SUFFIXES | WORD_SUFFIXES | LEGACY_WORKBOOK_SUFFIXES | OFFICE_SUFFIXES
 IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 # A page with fewer characters than this, but with images or drawn glyphs, is a scan.
 MIN_TEXT_CHARS = 20
@@ -91,6 +92,36 @@ def open_document(path: Path) -> pymupdf.Document:
     return open_pdf(path)
 
 
+def read_office_file(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
+    """A workbook's sheets (pages/workbook.py, pages/legacy_workbook.py) or a Word document's
+    body (pages/worddoc.py), a page each, read from the file itself; the formats no Python
+    reader takes, through LibreOffice first (pages/office.py)."""
+    suffix = path.suffix.lower()
+    if suffix in OFFICE_SUFFIXES:
+        return _read_converted(path, settings)
+    if suffix in WORD_SUFFIXES:
+        from extract.pages.worddoc import read_docx
+
+        pages, notes = read_docx(path), []
+    elif suffix in LEGACY_WORKBOOK_SUFFIXES:
+        from extract.pages.legacy_workbook import read_xls
+        from extract.pages.office import soffice
+
+        try:
+            pages, notes = read_xls(path)
+        except CorruptDocument as exc:
+            if soffice() is None:
+                raise
+            read = _read_converted(path, settings, "xlsx")  # an .xls xlrd cannot take (a WPS one …)
+            read.notes.append(f"read through LibreOffice ({exc}): check the forms against the file")
+            return read
+    else:
+        from extract.pages.workbook import read_workbook
+
+        pages, notes = read_workbook(path)
+    return ReadPages([recover_layout(page, settings) for page in pages], len(pages), [], [], None, notes=notes)
+
+
 def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode: str,
               layer: LayerCheck | None = None, text: str | None = None) -> bool:
     """Whether the text layer is missing or unusable (or OCR is forced). With `layer`, also
@@ -125,32 +156,9 @@ def needs_ocr(record: Page, page: pymupdf.Page, layout: PageLayout | None, mode:
 def read_layouts(path: Path, settings: Settings = DEFAULT_SETTINGS) -> ReadPages:
     """Every page's layout, from the text layer or by OCR (settings.ocr.mode). A page that
     cannot hold a form (see `may_hold_form`) is read, but its grid and lines are not recovered.
-    A workbook's sheets are read as they are (pages/workbook.py), a page each."""
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from extract.pages.workbook import read_workbook
-
-        sheets, notes = read_workbook(path)
-        return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
-    if path.suffix.lower() in OFFICE_SUFFIXES:
-        return _read_converted(path, settings)
-    if path.suffix.lower() in LEGACY_WORKBOOK_SUFFIXES:
-        from extract.pages.legacy_workbook import read_xls
-        from extract.pages.office import soffice
-
-        try:
-            sheets, notes = read_xls(path)
-        except CorruptDocument as exc:
-            if soffice() is None:
-                raise
-            pages = _read_converted(path, settings, "xlsx")  # an .xls xlrd cannot take (a WPS one …)
-            pages.notes.append(f"read through LibreOffice ({exc}): check the forms against the file")
-            return pages
-        return ReadPages([recover_layout(sheet, settings) for sheet in sheets], len(sheets), [], [], None, notes=notes)
-    if path.suffix.lower() in WORD_SUFFIXES:
-        from extract.pages.worddoc import read_docx
-
-        body = read_docx(path)
-        return ReadPages([recover_layout(page, settings) for page in body], 1, [], [], None)
+    Workbooks and Word documents are read as they are (`read_office_file`)."""
+    if path.suffix.lower() in OFFICE_FILE_SUFFIXES:
+        return read_office_file(path, settings)
     pymupdf.TOOLS.mupdf_warnings()  # drop warnings of earlier files
     doc = open_document(path)
     try:
@@ -252,13 +260,14 @@ def extract_forms(path: Path, settings: Settings = DEFAULT_SETTINGS, *,
         scanned = any(seg.page_start <= p <= seg.page_end for p in pages.ocr_pages)
         method = "native" if pages.method == "native" else "ocr" if scanned else "text"
         forms.append(to_form(seg, i, method, lex))
-    for form in forms:
-        if form.method == "native":
-            _address_boxes(form, {layout.page.number: layout.page.cells for layout in pages.layouts})
-    for form in forms if pages.notes else ():
-        form.needs_review = True
-        form.review_reasons += pages.notes
-        form.doubts = sorted({*form.doubts, "form"})
+    cells = {layout.page.number: layout.page.cells for layout in pages.layouts if layout.page.cells}
+    for form in forms if cells else ():
+        _address_boxes(form, cells)
+    if pages.notes:  # what reading the file said (a workbook's formula never calculated …)
+        for form in forms:
+            form.needs_review = True
+            form.review_reasons += pages.notes
+            form.doubts = sorted({*form.doubts, "form"})
     if pages.damage:
         for form in forms:
             form.needs_review = True

@@ -14,14 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.document import (
-    IMAGE_SUFFIXES, LEGACY_WORKBOOK_SUFFIXES, OFFICE_SUFFIXES, PDF_SUFFIXES, WORD_SUFFIXES, WORKBOOK_SUFFIXES,
-)
+from extract.document import IMAGE_SUFFIXES, OFFICE_FILE_SUFFIXES, PDF_SUFFIXES
 from extract.errors import BadInput, CorruptDocument
 from extract.files import file_sha256
 
-INPUT_SUFFIXES = (PDF_SUFFIXES | IMAGE_SUFFIXES | WORKBOOK_SUFFIXES | LEGACY_WORKBOOK_SUFFIXES | WORD_SUFFIXES
-                  | OFFICE_SUFFIXES)
+INPUT_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | OFFICE_FILE_SUFFIXES
 ZIP_SUFFIXES = {".zip"}
 # Read through libarchive (the libarchive-c package over the system's libarchive).
 LIBARCHIVE_SUFFIXES = {".7z", ".rar"}

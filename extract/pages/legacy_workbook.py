@@ -9,7 +9,7 @@ from pathlib import Path
 
 from extract.errors import CorruptDocument, EncryptedDocument
 from extract.pages.types import Page, Segment, Word
-from extract.pages.workbook import DEFAULT_FONT_PT, DEFAULT_ROW_PT, MAX_CELLS, cell_words, shown
+from extract.pages.workbook import DEFAULT_FONT_PT, DEFAULT_ROW_PT, MAX_CELLS, cell_words, range_edges, shown
 
 # xlrd's column widths are in 1/256 of the "0" character's width; a character ~7 px, 0.75 pt a px.
 _PT_PER_WIDTH_UNIT = 7.0 * 0.75 / 256
@@ -73,7 +73,7 @@ def _sheet_page(book, sheet, number: int) -> Page | None:
             r1, c1 = span
             box = (xs[c], ys[r], xs[c1 + 1], ys[r1 + 1])
             cells[box] = f"{sheet.name}!{xlrd.cellname(r, c)}"
-            segments += _borders(book, sheet, r, c, r1, c1, box)
+            segments += range_edges(lambda row, col, side: _drawn(book, sheet, row, col, side), r, c, r1, c1, box)
             cell = sheet.cell(r, c)
             value = cell.value
             if cell.ctype == xlrd.XL_CELL_EMPTY or cell.ctype == xlrd.XL_CELL_BLANK:
@@ -93,22 +93,8 @@ def _sheet_page(book, sheet, number: int) -> Page | None:
                 cells=cells)
 
 
-def _borders(book, sheet, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:
-    x0, y0, x1, y1 = box
-
-    def line(row: int, col: int, side: str) -> bool:
-        if row >= sheet.nrows or col >= sheet.ncols:
-            return False
-        border = book.xf_list[sheet.cell_xf_index(row, col)].border
-        return getattr(border, f"{side}_line_style", 0) != 0
-
-    out = []
-    if any(line(r, cc, "top") for cc in range(c, c1 + 1)):
-        out.append(Segment(x0, y0, x1, y0))
-    if any(line(r1, cc, "bottom") for cc in range(c, c1 + 1)):
-        out.append(Segment(x0, y1, x1, y1))
-    if any(line(rr, c, "left") for rr in range(r, r1 + 1)):
-        out.append(Segment(x0, y0, x0, y1))
-    if any(line(rr, c1, "right") for rr in range(r, r1 + 1)):
-        out.append(Segment(x1, y0, x1, y1))
-    return out
+def _drawn(book, sheet, row: int, col: int, side: str) -> bool:
+    if row >= sheet.nrows or col >= sheet.ncols:
+        return False
+    border = book.xf_list[sheet.cell_xf_index(row, col)].border
+    return getattr(border, f"{side}_line_style", 0) != 0

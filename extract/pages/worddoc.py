@@ -11,9 +11,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from extract.errors import CorruptDocument, EncryptedDocument
+from extract.errors import CorruptDocument
 from extract.pages.types import Page, Segment, Word
-from extract.pages.workbook import MAX_RATIO, MAX_UNPACKED_BYTES, _OLE_MAGIC, cell_words
+from extract.pages.workbook import cell_words, check_office_zip
 
 FONT_PT = 10.5  # Word's 五号
 LINE_PT = FONT_PT * 1.6
@@ -22,23 +22,9 @@ PAGE_WIDTH_PT = 595.0
 MAX_CELLS = 20_000
 
 
-def _check_zip(path: Path) -> None:
-    with open(path, "rb") as fh:
-        if fh.read(8) == _OLE_MAGIC:
-            raise EncryptedDocument("a password-protected document (or an old .doc saved as .docx): save it without a password")
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except zipfile.BadZipFile as exc:
-        raise CorruptDocument(f"not a readable .docx ({exc})") from exc
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNPACKED_BYTES or unpacked / max(1, sum(i.compress_size for i in infos)) > MAX_RATIO:
-        raise CorruptDocument(f"a document that unpacks to {unpacked / 2**20:.0f} MB: refused as a zip bomb")
-
-
 def read_docx(path: Path) -> list[Page]:
     """The document's body as one Page (none if it holds no text). Raises BadInput subclasses."""
-    _check_zip(path)
+    check_office_zip(path, "document", ".doc", ".docx", "not a readable .docx")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

@@ -36,20 +36,25 @@ _DECIMALS = re.compile(r"0\.(0+)")
 WRAP_FREE_SHARE = 0.45
 
 
-def _check_zip(path: Path) -> None:
+def check_office_zip(path: Path, kind: str = "workbook", legacy: str = ".xls", suffix: str = ".xlsx",
+                     unreadable: str = "not a readable workbook") -> None:
+    """An Office Open XML file (.xlsx, .docx) checked before it is opened: an OLE file is a
+    password-protected one (or an old binary one renamed), a broken zip is not readable, and
+    one that inflates past the archive limits is a zip bomb. Raises BadInput subclasses."""
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
-        raise EncryptedDocument("a password-protected workbook (or an old .xls saved as .xlsx): save it without a password")
+        raise EncryptedDocument(f"a password-protected {kind} (or an old {legacy} saved as {suffix}): "
+                                "save it without a password")
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except zipfile.BadZipFile as exc:
-        raise CorruptDocument(f"not a readable workbook ({exc})") from exc
+        raise CorruptDocument(f"{unreadable} ({exc})") from exc
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        raise CorruptDocument(f"a workbook that unpacks to {unpacked / 2**20:.0f} MB ({unpacked / packed:.0f}:1): "
+        raise CorruptDocument(f"a {kind} that unpacks to {unpacked / 2**20:.0f} MB ({unpacked / packed:.0f}:1): "
                               "refused as a zip bomb")
 
 
@@ -105,7 +110,7 @@ def _row_points(sheet, row: int) -> float:
 def read_workbook(path: Path) -> tuple[list[Page], list[str]]:
     """One Page per sheet that holds anything (number: the sheet's 1-based index), and the
     notes of the reading. Raises BadInput subclasses for a file that is no readable workbook."""
-    _check_zip(path)
+    check_office_zip(path)
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -151,7 +156,7 @@ def _sheet_page(sheet, formula_sheet, number: int, notes: list[str]) -> Page | N
             r1, c1 = span
             box = (xs[c - 1], ys[r - 1], xs[c1], ys[r1])
             cells[box] = f"{sheet.title}!{cell.coordinate}"
-            segments += _borders(sheet, r, c, r1, c1, box)
+            segments += range_edges(lambda row, col, side: _drawn(sheet, row, col, side), r, c, r1, c1, box)
             text = shown(cell.value, cell.number_format)
             if cell.value is None:
                 f = formula_sheet.cell(r, c).value
@@ -169,16 +174,12 @@ def _sheet_page(sheet, formula_sheet, number: int, notes: list[str]) -> Page | N
                 cells=cells)
 
 
-def _borders(sheet, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:
-    """The drawn edges of a cell (of a merged range: of its outer cells)."""
+def range_edges(drawn, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:
+    """The drawn edges of a cell spanning rows r..r1 and columns c..c1 (a merged range: an edge
+    is drawn where any of its outer cells draws it). `drawn(row, col, side)`: whether that cell
+    draws its top, bottom, left or right border."""
     x0, y0, x1, y1 = box
     out = []
-
-    def drawn(row: int, col: int, side: str) -> bool:
-        border = sheet.cell(row, col).border
-        edge = getattr(border, side, None) if border is not None else None
-        return edge is not None and edge.style is not None
-
     if any(drawn(r, cc, "top") for cc in range(c, c1 + 1)):
         out.append(Segment(x0, y0, x1, y0))
     if any(drawn(r1, cc, "bottom") for cc in range(c, c1 + 1)):
@@ -188,6 +189,12 @@ def _borders(sheet, r: int, c: int, r1: int, c1: int, box) -> list[Segment]:
     if any(drawn(rr, c1, "right") for rr in range(r, r1 + 1)):
         out.append(Segment(x1, y0, x1, y1))
     return out
+
+
+def _drawn(sheet, row: int, col: int, side: str) -> bool:
+    border = sheet.cell(row, col).border
+    edge = getattr(border, side, None) if border is not None else None
+    return edge is not None and edge.style is not None
 
 
 def cell_words(text: str, box, size: float, wrap_free: bool = True) -> list[Word]:
