@@ -6,6 +6,7 @@ No engine runs here; the test checks that conversion puts every reading in its c
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from extract.grid import PageLayout
@@ -89,3 +90,59 @@ def test_a_line_end_boxed_twice_is_read_once():
         (300, 0, 400, 20), (10, 0, 200, 20), (200, 1, 230, 21)]  # in the order given
     words = to_words([(10, 0, 200, 20), (200, 1, 230, 21)], [("管理规定，", 0.99), ("，工", 0.98)], 1.0, 0.3)
     assert [w.text for w in drop_doubled_marks(words)] == ["管理规定，", "工"]
+
+
+def test_a_list_number_boxed_apart_keeps_its_stop_and_a_speck_after_a_score_goes():
+    from extract.ocr.convert import SPECK_DOUBT
+    from extract.ocr.page import settle_list_numbers
+    from extract.ocr.types import CellWords
+
+    # "2." boxed apart from "守牢食品安全底线，"; "5." alone in a 得分 cell
+    words = to_words([(85, 244, 97, 252), (100, 242, 185, 254), (400, 244, 412, 252)],
+                     [("2.", 0.999), ("守牢食品安全底线，", 0.997), ("5.", 0.99)], 1.0, 0.3)
+    item = CellWords(80, 240, 270, 260, tuple(words[:2]))
+    score = CellWords(390, 240, 430, 260, (words[2],))
+    settled = settle_list_numbers([item, score])
+    assert [w.text for w in settled[0].words] == ["2.", "守牢食品安全底线，"]
+    assert [(w.text, w.confidence) for w in settled[1].words] == [("5", SPECK_DOUBT)]
+
+
+def test_unread_ink_a_seal_edge_across_a_rule_is_not_print_a_stroke_or_a_lost_value_is():
+    """Ink no text box covered: the edge of a seal reaching into a cell across its rule (long
+    along the edge, shallow) is not print; a "1" the detector left beside the cell's edge, and
+    a character's worth of ink in an empty cell (a value under a seal), are."""
+    import numpy as np
+
+    from extract.ocr.page import doubt_unread_ink
+    from extract.ocr.types import CellWords
+    from extract.pages.types import Word
+
+    ink = np.zeros((200, 400), np.uint8)
+    word = Word("受益农村人口", 40, 20, 160, 44, 40, 24, 0.99)  # pixels = points (scale 1)
+    ink[24:40, 44:156] = 255  # the word's own ink
+    ink[50:55, 60:140] = 255  # a seal's rim, 5 px deep, across the bottom rule (cell 10..60)
+    seal = CellWords(10, 0, 300, 60, (word,))
+    ink[74:96, 15:18] = 255  # a "1" at the left edge of the next cell, 3 px wide
+    one = CellWords(10, 70, 300, 100, (replace(word, y0=72, y1=96, baseline=92),))
+    ink[135:155, 60:76] = 255  # a character in an empty cell
+    empty = CellWords(10, 110, 300, 170, ())
+    rects = [(40, 20, 160, 44), (40, 72, 160, 96)]
+    assert sorted(doubt_unread_ink([seal, one, empty], ink, rects, 1.0)) == [1, 2]
+
+
+def test_a_slash_before_a_chinese_character_is_no_print_and_a_lone_one_is():
+    from extract.ocr.convert import not_print
+
+    assert not_print("／系统持续稳定运行") and not_print("/系统持续稳定运行")
+    assert not not_print("/") and not not_print("系统/平台")
+
+
+def test_a_line_parted_inside_a_character_is_found_and_touching_boxes_are_not():
+    from extract.ocr.convert import cut_through
+
+    # "…万条，报" (277–471) and "报汛到报率" (465–522): 6 of 12 px overlap, inside 报
+    assert cut_through([(277, 393, 471, 408), (465, 394, 522, 406)]) == [(277, 393, 522, 408)]
+    # boxes that touch, or meet inside a comma's width, or lie on two lines, are not
+    assert cut_through([(10, 0, 200, 20), (199, 0, 260, 20)]) == []
+    assert cut_through([(10, 0, 200, 20), (196, 1, 230, 21)]) == []
+    assert cut_through([(10, 0, 200, 20), (150, 12, 300, 32)]) == []

@@ -80,6 +80,8 @@ def test_a_numbered_item_that_lost_its_stop_is_found_in_the_whole_text():
     # item 1 alone in its cell on one page, 2 and 3 in the next: seen in the joined text
     assert lost_list_stops(["1全年保障1,292处测站正常运行;", "2.完成水文测验任务;", "3.汛期共报送雨水情信息。"]) == {0}
     assert lost_list_stops(["1.全年实施", "2.完成", "3全年实施"]) == {2}
+    assert lost_list_stops(["全年新建管网88.6公里;", "2.全年开展水质检测;", "3.全年实施工程项目25处。"]) == {0}
+    assert lost_list_stops(["全年新建管网88.6公里;", "受益群众满意度95.3%。"]) == set()
     assert lost_list_stops(["1全年实施", "2完成"]) == {0, 1}  # every stop lost: still a list
     # a count opening a wrapped line, in no list, is print
     assert lost_list_stops(["新建", "2座,改建3座"]) == set()

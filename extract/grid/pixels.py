@@ -95,9 +95,10 @@ Circle = tuple[float, float, float]  # x, y, radius in pixels
 
 
 def _inside_any(x: int, y: int, w: int, h: int, circles: list[Circle]) -> bool:
-    """Whether a box lies within one of the circles (grown by a tenth)."""
+    """Whether a box lies within one of the circles (grown by a fifth: a ring's outer strokes
+    lie past the radius found for it)."""
     for cx, cy, r in circles:
-        R = 1.1 * r
+        R = 1.2 * r
         corners = ((x, y), (x + w, y), (x, y + h), (x + w, y + h))
         if all((px - cx) ** 2 + (py - cy) ** 2 <= R * R for px, py in corners):
             return True
@@ -142,6 +143,19 @@ def _in_ink_field(ink: np.ndarray, x: int, y: int, w: int, h: int, horizontal: b
     return all(side.size and float(side.mean()) / 255 > _MAX_INK_BESIDE for side in sides)
 
 
+def _continues(rule: tuple, run: tuple, horizontal: bool, seals: list[Circle]) -> bool:
+    """Whether a run inside a seal lies on the line of a rule outside it and reaches it
+    within the seal's width: the rule's part the seal's ink hides, not a stroke of the
+    ring that happens to fall on the line of some rule elsewhere on the page."""
+    _, x, y, w, h, line = rule
+    _, rx, ry, rw, rh, rline = run
+    if abs(line - rline) > _COLLINEAR_PX:
+        return False
+    a0, a1, b0, b1 = (x, x + w, rx, rx + rw) if horizontal else (y, y + h, ry, ry + rh)
+    gap = max(b0 - a1, a0 - b1, 0)
+    return gap <= 2.2 * max(r for _, _, r in seals)
+
+
 def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[Circle] | None = None,
                   ink: np.ndarray | None = None) -> list[Segment]:
     """One segment per connected run of rule pixels, in page points. Runs wholly inside a
@@ -159,9 +173,9 @@ def mask_segments(mask: np.ndarray, horizontal: bool, scale: float, seals: list[
         if line is not None:
             comps.append((i, x, y, w, h, line))
     inside = {i for i, x, y, w, h, _ in comps if seals and _inside_any(x, y, w, h, seals)}
-    lines_outside = [line for i, *_, line in comps if i not in inside]
+    outside = [c for c in comps if c[0] not in inside]
     for i, x, y, w, h, line in comps:
-        if i in inside and not any(abs(line - p) <= _COLLINEAR_PX for p in lines_outside):
+        if i in inside and not any(_continues(c, (i, x, y, w, h, line), horizontal, seals) for c in outside):
             mask[labels == i] = 0
             continue
         if horizontal:

@@ -71,6 +71,26 @@ def untangle(rects: Sequence[Rect]) -> list[Rect]:
     return [kept[k] for k in sorted(kept)]
 
 
+# Two boxes of one line that overlap by this share of their height part it inside a glyph.
+CUT_THROUGH_OVERLAP = 0.3
+
+
+def cut_through(rects: Sequence[Rect]) -> list[Rect]:
+    """The unions of box pairs that `untangle` parts inside a character ("…万条，报" and
+    "报汛到报率" each holding half of 报): boxes of one line's height overlapping by more than a
+    stroke. Each half read alone may drop the character both hold."""
+    out = []
+    ordered = sorted(rects, key=lambda r: (r[0], r[1]))
+    for i, (x0, y0, x1, y1) in enumerate(ordered):
+        h = y1 - y0
+        for a0, b0, a1, b1 in ordered[i + 1:]:
+            hb = b1 - b0
+            same_line = min(y1, b1) - max(y0, b0) >= 0.75 * max(h, hb)
+            if same_line and x0 < a0 and x1 - a0 >= CUT_THROUGH_OVERLAP * min(h, hb) and a1 > x1:
+                out.append((x0, min(y0, b0), a1, max(y1, b1)))
+    return out
+
+
 _PUNCTUATION = frozenset("，,。、；;：:．.")
 
 
@@ -125,14 +145,17 @@ _TRAILING_SPECK_RUN = re.compile(
     rf"(?<=[\u3400-\u9fff0-9%‰)])\s+(?:{_SPECK_CLASS}\s*)+$"
     rf"|(?<=[\u3400-\u9fff0-9%‰)]){_TRAILING_CLASS}(?:{_SPECK_CLASS}|\s)*$"
     rf"|(?<=[0-9])[:;](?:{_SPECK_CLASS}|\s)*$")
+_LIST_NUMBER = re.compile(r"^\d{1,2}[.．]$")
 # Confidence left to a reading whose edges were cleaned: a doubt until a second reading agrees.
 SPECK_DOUBT = 0.8
 # Readings print does not make, whatever the recogniser's score: "°" after a Chinese
 # character (a 。 half lost), a list number with a comma ("4,消除"), a doubled stop (a speck
 # beside a comma), a letter or a lone digit stuck before a number ("S93.00", "2 1.00(场)": a
-# seal's stroke, a ≥). A doubt two agreeing readings do not settle (their errors are alike
-# here), only a reading without it.
-_NOT_PRINT = re.compile(r"(?<![0-9])°|^\d[,，](?=[\u3400-\u9fff]|$)|[,，]{2}|。。|^[A-Za-z](?=\d)|^\d (?=\d)")
+# seal's stroke, a ≥), a slash before a Chinese character ("／系统持续稳定运行": a stroke; "/"
+# alone is print, the placeholder of a cell that does not apply). A doubt two agreeing
+# readings do not settle (their errors are alike here), only a reading without it.
+_NOT_PRINT = re.compile(r"(?<![0-9])°|^\d[,，](?=[\u3400-\u9fff]|$)|[,，]{2}|。。|^[A-Za-z](?=\d)|^\d (?=\d)"
+                        r"|^[/／](?=[\u3400-\u9fff])")
 # Readings print seldom makes: a list number without its stop ("3投诉" — or a count that
 # starts a line: "2个标段"), a colon between Chinese characters (a ； misread), a number with
 # three decimals ("3.450人次": a thousands comma read as a point). A doubt the second reading
@@ -163,6 +186,8 @@ def without_specks(text: str) -> str:
     """A reading without the speck marks at its edges: ".校舍安全" → "校舍安全",
     "1430.50." → "1430.50", "·分值" → "分值", "10:00" → "10.00"."""
     out = text.translate(_LOOKALIKES)
+    if _LIST_NUMBER.match(out):
+        return out  # "2.": a list's number boxed apart from its item, or a speck after a score (ocr/page.py settle_list_numbers)
     # Matched on the characters as NFKC folds them one by one (a full-width "．" is a "."),
     # cut from the reading as read.
     folded = "".join(f if len(f := _nfkc(ch)) == 1 else ch for ch in out)
@@ -176,6 +201,11 @@ def without_specks(text: str) -> str:
     if m := _COLON_DECIMAL.match(out):
         out = f"{m.group(1)}.{m.group(2)}"
     return out
+
+
+def is_list_number(text: str) -> bool:
+    """"2.": a numbered item's number and stop, or a bare number and a speck."""
+    return bool(_LIST_NUMBER.match(text))
 
 
 def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], scale: float, min_score: float) -> list[Word]:

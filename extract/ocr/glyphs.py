@@ -13,8 +13,19 @@ import numpy as np
 
 # The glyphs a recogniser returns for a lone operator (and look-alikes it prints instead).
 OPERATOR_READINGS = frozenset("<>=≥≤≧≦═＜＞＝≠")
+# Forms print these for the operator whose shape they share (the shapes tell ≥ from ≤, not
+# ≥ from ≧): a reading of one of them is kept as read where its shape agrees.
+_VARIANTS = {"≧": "≥", "≦": "≤", "═": "=", "＞": ">", "＜": "<", "＝": "="}
+
+
+def shows(sign: str, reading: str) -> bool:
+    """Whether a glyph read as `reading` is the operator its ink's shape `sign` shows."""
+    return reading == sign or _VARIANTS.get(reading) == sign
+
+
 # A row of ink this wide (share of the glyph's width) is a bar, not part of a chevron.
 _BAR_SHARE = 0.75
+_BAR_SIDE = 0.15  # ...and reaches this near both sides
 # The chevron's ends sit on one side of the glyph, its apex on the other.
 _END_SIDE, _APEX_SIDE = 0.4, 0.6
 
@@ -44,7 +55,42 @@ def leading_glyph(ink: np.ndarray) -> np.ndarray | None:
         return None
     glyph = ink[:, x0:x1]
     rows = np.nonzero(glyph.any(axis=1))[0]
-    return glyph if len(rows) and x1 - x0 <= 1.3 * (rows[-1] - rows[0] + 1) else None
+    if not len(rows):
+        return None
+    h = rows[-1] - rows[0] + 1
+    if x1 - x0 > 1.3 * h:
+        cut = _bar_joint(glyph, h)  # a blurred ≤'s bar run into the digit after it
+        return glyph[:, :cut] if cut else None
+    return glyph
+
+
+# Where a glyph's bar runs into the next glyph, the columns between them hold the bar alone:
+# at most this share of the glyph's height in ink, between these shares of it from its left.
+_JOINT_INK, _JOINT_FROM, _JOINT_TO = 0.25, 0.45, 1.1
+
+
+def _bar_joint(ink: np.ndarray, h: int) -> int | None:
+    """The column where a leading glyph's bar joins the glyph after it, or None."""
+    counts = (ink > 0).sum(axis=0)
+    lo, hi = int(_JOINT_FROM * h), min(len(counts), int(_JOINT_TO * h) + 1)
+    if hi <= lo:
+        return None
+    c = lo + int(np.argmin(counts[lo:hi]))
+    return c if counts[c] <= _JOINT_INK * h else None
+
+
+def ink_touching(ink: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The strokes of `ink` that reach into `box` (pixels: x0, y0, x1, y1), each whole: one
+    glyph's ink as its text box locates it, without a clipped bar or the stray ink (a rule's
+    remains, a shadow) elsewhere in its cell."""
+    import cv2
+
+    n, labels, _, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    hit = np.unique(labels[y0:y1, x0:x1])
+    keep = np.zeros(n, dtype=bool)
+    keep[hit[hit > 0]] = True
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def _equals(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> bool:
@@ -66,6 +112,43 @@ def _equals(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> bool:
     return min(lengths) >= 0.9 * max(lengths) and (b0 - a1) <= 0.7 * h  # 二: short top, wide gap
 
 
+# Where blur joins a small ≥'s lower arm to its bar, only the upper arm lies above the bar:
+# it starts this near one side and runs, row by row, to the apex on the other.
+_ARM_START, _ARM_APEX = 0.3, 0.65
+
+
+def _upper_arm(centre: list[float]) -> str | None:
+    """">" or "<" from the upper arm alone (rows' ink centres, 0 left to 1 right, top first)."""
+    if len(centre) < 4:
+        return None
+    right, left = int(np.argmax(centre)), int(np.argmin(centre))
+    # Rows past the apex (the lower arm's start, where blur left it apart) may turn back.
+    if (right >= 3 and centre[0] <= _ARM_START and centre[right] >= _ARM_APEX
+            and (np.diff(centre[:right + 1]) >= -0.02).all()):
+        return ">"
+    if (left >= 3 and centre[0] >= 1 - _ARM_START and centre[left] <= 1 - _ARM_APEX
+            and (np.diff(centre[:left + 1]) <= 0.02).all()):
+        return "<"
+    return None
+
+
+def _blurred_chevron(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> str | None:
+    """≥ or ≤ where blur has joined the lower arm to the bar (and thickened the apex past
+    a bar's width): the wide rows at the bottom are the bar, and above them the upper arm."""
+    h, w = crop.shape
+    last = int(np.nonzero(bar)[0][-1]) if bar.any() else 0
+    if inked[last + 3:].any():
+        return None  # more than a blurred tail below the bar
+    top = last
+    while top > 0 and bar[top - 1]:
+        top -= 1
+    if top == last:
+        return None
+    rows = [r for r in range(top) if inked[r]]
+    centre = [float(np.nonzero(crop[r])[0].mean()) / max(1, w - 1) for r in rows]
+    return {">": "≥", "<": "≤"}.get(_upper_arm(centre) or "")
+
+
 def operator_shape(ink: np.ndarray) -> str | None:
     """The operator one glyph's ink mask shows (≥ ≤ > < =), or None if it shows none."""
     ys, xs = np.nonzero(ink)
@@ -76,7 +159,12 @@ def operator_shape(ink: np.ndarray) -> str | None:
     if h < 5 or w < 5 or not 0.3 <= w / h <= 3.0:
         return None
     widths = crop.sum(axis=1)
-    bar = widths >= _BAR_SHARE * w
+    # A bar spans the glyph from side to side; blur thickens a chevron's apex as wide, but
+    # leaves a side clear.
+    first = np.where(crop.any(axis=1), np.argmax(crop, axis=1), w)
+    last = np.where(crop.any(axis=1), w - 1 - np.argmax(crop[:, ::-1], axis=1), -1)
+    side = _BAR_SIDE * (w - 1)
+    bar = (widths >= _BAR_SHARE * w) & (first <= side) & (last >= w - 1 - side)
     inked = widths > 0
     if bar[inked].all():
         return "=" if _equals(crop, bar, inked) else None
@@ -85,7 +173,7 @@ def operator_shape(ink: np.ndarray) -> str | None:
     bars_below = bool(bar[k:].any())
     rows = [r for r in range(k) if inked[r]]
     if len(rows) < 4 or bar[:k].any():
-        return None  # a bar above or inside the chevron: not an operator
+        return _blurred_chevron(crop, bar, inked)  # or a bar above or inside the chevron: not an operator
     centre = [float(np.nonzero(crop[r])[0].mean()) / max(1, w - 1) for r in rows]
     apex = int(np.argmax(centre)) if centre[0] < 0.5 else int(np.argmin(centre))
     # Below the apex a ">" has one stroke per row; a slanted underline (≥ in Song faces)
@@ -102,7 +190,7 @@ def operator_shape(ink: np.ndarray) -> str | None:
     elif ends > 1 - _END_SIDE and centre[apex] < 1 - _APEX_SIDE:
         op = "<"
     else:
-        return None
+        return _blurred_chevron(crop, bar, inked) if bars_below else None
     return {">": "≥", "<": "≤"}[op] if bars_below or underline else op
 
 

@@ -18,16 +18,20 @@ import numpy as np
 from extract.grid import Grid, recover_layout
 from extract.grid.pixels import ink_mask, pixel_segments
 from extract.grid.text import bucket_words
-from extract.ocr.convert import FONT_SHARE_OF_BOX, Rect, crop, quad_to_rect, split_at_rules, to_words, untangle, drop_doubled_marks, is_speck_reading
+from extract.ocr.convert import (FONT_SHARE_OF_BOX, SPECK_DOUBT, Rect, crop, drop_doubled_marks, is_list_number,
+                                 cut_through, is_speck_reading, not_print, quad_to_rect, split_at_rules, to_words,
+                                 untangle, without_specks)
 from extract.ocr.engine import Engine, get_engine
 from extract.ocr.types import CellWords, UprightScan
-from extract.ocr.second import doubt_lost_list_stops, read_doubts_again, read_lines_again
-from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_shape, percent_shape
+from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, doubt_lost_list_stops,
+                               read_doubts_again, read_lines_again, same_reading)
+from extract.ocr.glyphs import OPERATOR_READINGS, ink_touching, leading_glyph, operator_shape, percent_shape, shows
 from extract.pages.images import (
     MIN_SKEW_DEGREES, PageImage, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
 from extract.pages.types import Page, Word
 from extract.settings import Settings
+from extract.values.text import normalize
 from extract.values.form import OPERATOR_CONFIDENCE, REVIEW_CONFIDENCE
 
 # Recognition scores compared between a page and its 180° turn, on this many short lines.
@@ -110,6 +114,14 @@ def _cell_ink(ink: np.ndarray, cell, scale: float, pad: int = 4) -> tuple[np.nda
     return ink[y0 + pad:y1 - pad, x0 + pad:x1 - pad], x0 + pad, y0 + pad
 
 
+def _glyph_ink(ink: np.ndarray, cell, word: Word, scale: float) -> np.ndarray:
+    """A lone word's ink in its cell: the strokes its text box reaches (glyphs.ink_touching)."""
+    inside, ox, oy = _cell_ink(ink, cell, scale)
+    box = (int(word.x0 / scale) - ox - 1, int(word.y0 / scale) - oy - 1,
+           int(word.x1 / scale) - ox + 2, int(word.y1 / scale) - oy + 2)
+    return ink_touching(inside, box)
+
+
 def settle_dashes(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
     """Dashes, read or missed: a cell whose only mark is one flat stroke holds "-".
 
@@ -153,10 +165,11 @@ def settle_lone_glyphs(cells: list[CellWords], ink: np.ndarray, scale: float) ->
                 shape = operator_shape
             else:
                 shape = None
-            sign = shape(_cell_ink(ink, cell, scale)[0]) if shape is not None else None
-            if sign is not None:
-                sure = max(word.confidence, OPERATOR_SHAPE_CONFIDENCE) if word.text == sign else OPERATOR_SHAPE_CONFIDENCE
-                cell = cell.holding([replace(word, text=sign, confidence=sure)])
+            sign = shape(_glyph_ink(ink, cell, word, scale)) if shape is not None else None
+            if sign is not None and shows(sign, word.text):
+                cell = cell.holding([replace(word, confidence=max(word.confidence, OPERATOR_SHAPE_CONFIDENCE))])
+            elif sign is not None:
+                cell = cell.holding([replace(word, text=sign, confidence=OPERATOR_SHAPE_CONFIDENCE)])
         out.append(cell)
     return out
 
@@ -179,13 +192,28 @@ def _leading_operator(word: Word, ink: np.ndarray, scale: float) -> Word:
         return word
     glyph = leading_glyph(crop(ink, (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)))
     sign = operator_shape(glyph) if glyph is not None else None
-    if sign is not None and sign != word.text[0]:
+    if sign is not None and not shows(sign, word.text[0]):
         return replace(word, text=sign + word.text[1:], confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
     if sign is not None and REVIEW_CONFIDENCE <= word.confidence < OPERATOR_CONFIDENCE:
         # Recogniser and ink shape, two readings made apart, agree on the operator: the one
         # doubt the operator threshold guards against is settled.
         return replace(word, confidence=OPERATOR_CONFIDENCE)
     return word
+
+
+def settle_list_numbers(cells: list[CellWords]) -> list[CellWords]:
+    """A word "2." followed on its line by text is a numbered item's number, boxed apart
+    from it: its stop is print. Anywhere else ("5." alone in a 得分 cell) the stop is a speck."""
+    return [cell.holding(_number_stop(cell.words, i) for i in range(len(cell.words))) for cell in cells]
+
+
+def _number_stop(words: tuple[Word, ...], i: int) -> Word:
+    word = words[i]
+    if not is_list_number(word.text):
+        return word
+    h = word.y1 - word.y0
+    opens_item = any(abs(w.cy - word.cy) < 0.5 * h and 0 <= w.x0 - word.x1 < h for w in words if w is not word)
+    return word if opens_item else replace(word, text=word.text[:-1], confidence=min(word.confidence, SPECK_DOUBT))
 
 
 def drop_lone_specks(cells: list[CellWords]) -> list[CellWords]:
@@ -231,29 +259,78 @@ def doubt_unread_ink(cells: list[CellWords], ink: np.ndarray, rects: list[Rect],
     """Cells (by index) holding ink that no text box covered (a comma at a line's end, a
     character the detector passed over), with that ink's boxes (pixels): their text may be incomplete.
     With the grey page `g` and its print `level`, ink much lighter than print (a grey
-    stamp's strokes, bleed-through) does not count: it is not print that went unread."""
+    stamp's strokes, bleed-through) does not count: it is not print that went unread; nor
+    does the edge of something larger that reaches in across a rule. An empty cell counts
+    where its ink is a character's worth: a value lost under a seal."""
     import cv2
 
+    heights = [w.y1 - w.y0 for cell in cells for w in cell.words]
+    em_px = float(np.median(heights)) / scale if heights else 0.0
     covered = np.zeros_like(ink)
     for x0, y0, x1, y1 in rects:
         covered[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0) - 2):int(x1) + 3] = 255
     limit = faint_limit(level) if g is not None and level is not None else None
     doubted = {}
     for k, cell in enumerate(cells):
-        if not cell.words or all(w.text == "-" for w in cell.words):
+        if cell.words and all(w.text == "-" for w in cell.words):
             continue
         inside, ox, oy = _cell_ink(ink, cell, scale)
         cov, _, _ = _cell_ink(covered, cell, scale)
         loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
-        blobs = [i for i in range(1, n) if stats[i, 4] >= UNREAD_INK_MIN_AREA and stats[i, 3] >= 3]
+        blobs = [i for i in range(1, n) if stats[i, 4] >= UNREAD_INK_MIN_AREA and stats[i, 3] >= 3
+                 and not _from_across_a_rule(stats[i], inside.shape, em_px)]
         if blobs and limit is not None:
             shade = g[oy:oy + inside.shape[0], ox:ox + inside.shape[1]]
             blobs = [i for i in blobs if float(np.percentile(shade[labels == i], 10)) <= limit]
+        if blobs and not cell.words:
+            # An empty cell: print lost under a seal or passed over by the detector, if it has
+            # a character's worth of ink; scan noise otherwise.
+            blobs = [i for i in blobs if stats[i, 3] >= EMPTY_CELL_INK_HEIGHT * em_px]
+            if sum(stats[i, 4] for i in blobs) < EMPTY_CELL_INK_AREA:
+                blobs = []
         if blobs:
             doubted[k] = [(ox + stats[i, 0], oy + stats[i, 1], ox + stats[i, 0] + stats[i, 2],
                            oy + stats[i, 1] + stats[i, 3]) for i in blobs]
     return doubted
+
+
+# Ink that enters a cell across its rule and reaches less than this share of a text box's
+# height in is a seal's, a blot's or a shadow's edge: a cell's print keeps clear of its rules.
+ACROSS_RULE_DEPTH = 0.4
+ACROSS_RULE_LENGTH = 1.5
+
+
+def _from_across_a_rule(stat, shape: tuple[int, int], em_px: float) -> bool:
+    x, y, w, h = (int(v) for v in stat[:4])
+    rows, cols = shape
+    depth, m = ACROSS_RULE_DEPTH * em_px, RULE_FRINGE_PX  # (a rule's erased fringe may part it from the edge)
+    # Longer along the edge than a character is wide: a stroke of print ("1", a comma) near
+    # the edge is no sliver of something larger.
+    return bool((y <= m or y + h >= rows - m) and h < depth and w >= ACROSS_RULE_LENGTH * em_px) or bool(
+        (x <= m or x + w >= cols - m) and w < depth and h >= ACROSS_RULE_LENGTH * em_px)
+
+
+# An empty cell's unread ink counts where its blobs stand this share of a text box's height
+# and hold this many pixels together (a 10 pt character at 150 dpi: ~60).
+EMPTY_CELL_INK_HEIGHT = 0.4
+EMPTY_CELL_INK_AREA = 3 * UNREAD_INK_MIN_AREA
+
+
+def read_empty_cell(engine: Engine, cell: CellWords, blobs: list[Rect], pixels: np.ndarray, scale: float) -> list[Word]:
+    """An empty cell's unread ink as the recogniser reads it, in doubt however the two
+    recognisers agree (a seal's own characters read alike by both); nothing where it reads
+    no character."""
+    x0, y0 = min(b[0] for b in blobs) - 3, min(b[1] for b in blobs) - 3
+    x1, y1 = max(b[2] for b in blobs) + 3, max(b[3] for b in blobs) + 3
+    rect = (max(x0, cell.x0 / scale), max(y0, cell.y0 / scale), min(x1, cell.x1 / scale), min(y1, cell.y1 / scale))
+    (text, _), = engine.recognize([crop(pixels, rect)])
+    text = without_specks(text.strip())
+    if not text or is_speck_reading(text):
+        return []
+    h = (rect[3] - rect[1]) * scale
+    return [Word(text=text, x0=rect[0] * scale, y0=rect[1] * scale, x1=rect[2] * scale, y1=rect[3] * scale,
+                 baseline=(rect[1] + rect[3]) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=UNREAD_INK_CONFIDENCE)]
 
 
 def settle_unread_ink(engine: Engine, cells: list[CellWords], unread: dict[int, list[Rect]], pixels: np.ndarray,
@@ -265,6 +342,9 @@ def settle_unread_ink(engine: Engine, cells: list[CellWords], unread: dict[int, 
     out = list(cells)
     for k, blobs in unread.items():
         cell = cells[k]
+        if not cell.words:
+            out[k] = cell.holding(read_empty_cell(engine, cell, blobs, pixels, scale))
+            continue
         reread = read_lines_again(engine, cell, blobs, pixels, scale) if second else None
         if reread is None:
             reread = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
@@ -319,7 +399,37 @@ def read_words(engine: Engine, pixels: np.ndarray, boxes: list[Rect], tables, sc
     """The text boxes, cut where a table's rule crosses them, read once each."""
     rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, tables.grids, tables.vlines)]
     words = drop_doubled_marks(read_boxes(engine, pixels, rects, scale))
+    joins = [u for u in cut_through(boxes) if len(split_at_rules(u, scale, tables.grids, tables.vlines)) == 1]
+    words = read_joins_again(engine, words, joins, pixels, scale)
     return drop_seal_residue(words, pixels, scale) if had_red else words
+
+
+def read_joins_again(engine: Engine, words: list[Word], joins: list[Rect], pixels: np.ndarray,
+                     scale: float) -> list[Word]:
+    """Where the detector parted a line inside a character (convert.cut_through), the whole
+    stretch is read again: if its reading says more than its parts and both recognisers
+    agree on it, it replaces them; if they differ, the parts stay, in doubt."""
+    for x0, y0, x1, y1 in joins:
+        parts = [w for w in words if x0 - 1 <= w.x0 / scale and w.x1 / scale <= x1 + 1 and y0 - 1 <= w.cy / scale <= y1 + 1]
+        if len(parts) < 2:
+            continue
+        image = crop(pixels, (x0, y0, x1, y1))
+        (first, s1), = engine.recognize([image])
+        joined = "".join(w.text for w in sorted(parts, key=lambda w: w.x0))
+        if same_reading(first, joined) or len(normalize(without_specks(first))) <= len(normalize(joined)):
+            continue
+        second, s2 = engine.recognize_again([image])[0]
+        agreed = min(s1, s2) >= MIN_SECOND_SCORE and same_reading(first, second) and not not_print(first)
+        if agreed:
+            h = (y1 - y0) * scale
+            union = Word(text=without_specks(first.strip()), x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale,
+                         baseline=(y0 + y1) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=AGREED_CONFIDENCE)
+            ids = {id(w) for w in parts}
+            words = [union if w is parts[0] else w for w in words if w is parts[0] or id(w) not in ids]
+        else:
+            ids = {id(w) for w in parts}
+            words = [replace(w, confidence=min(w.confidence, DISPUTED_CONFIDENCE)) if id(w) in ids else w for w in words]
+    return words
 
 
 def cell_words(grids: list[Grid], words: list[Word]) -> tuple[list[CellWords], list[Word]]:
@@ -336,7 +446,7 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
     first read (they give the page's print level); `pixels`: the page they were read from."""
     g = grey(pixels)
     ink = ink_mask(g)
-    cells = settle_dashes(cells, ink, scale)
+    cells = settle_list_numbers(settle_dashes(cells, ink, scale))
     cells = settle_lone_glyphs(cells, ink, scale)
     if settings.ocr.second_reading:
         cells = read_doubts_again(engine, cells, pixels, scale)

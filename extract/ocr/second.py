@@ -69,8 +69,9 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
             if not not_print(word.text):
                 words[k][i] = replace(word, confidence=max(word.confidence, AGREED_CONFIDENCE))
         elif score >= SURE_SECOND_SCORE and _operator_by_shape(word.text, text, image):
-            # "290%" / "≥90%": the second reads an operator where the first read a glyph, the
-            # rest agrees, and the glyph's ink is that operator's shape — two of three readings.
+            # "290%" or "90%" / "≥90%": the second reads an operator where the first read a
+            # glyph or nothing, the rest agrees, and the glyph's ink is that operator's shape:
+            # two of three readings.
             words[k][i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
         elif score >= SURE_SECOND_SCORE and not not_print(text):
             split.append((k, i, word, text, image))
@@ -108,7 +109,10 @@ def _operator_by_shape(first: str, second: str, image: np.ndarray) -> bool:
     from extract.pages.images import grey
 
     a, b = normalize(without_specks(first)), normalize(without_specks(second))
-    if len(b) < 2 or b[0] not in "≥≤<>=" or a[:1] == b[:1] or not same_reading(a[1:], b[1:]):
+    if len(b) < 2 or b[0] not in "≥≤<>=" or a[:1] == b[:1]:
+        return False
+    # The first read the operator as another glyph ("290%") or passed over it ("90%").
+    if not (same_reading(a[1:], b[1:]) or same_reading(a, b[1:])):
         return False
     glyph = leading_glyph(ink_mask(grey(image)))
     return glyph is not None and operator_shape(glyph) == b[0]

@@ -137,13 +137,22 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
                     _DIGIT.search(ind.actual) or (ind.actual and ind.actual == ind.target_unit)):
                 rd.flag(f"indicator {ind.indicator_index} 实际完成值: not read as a measure ({ind.actual!r})",
                         seg.indicators[ind.indicator_index].cells.get("actual"))
+        # A split 指标性质 column left empty beside a number, where the form's other rows print
+        # their operator: a lone glyph lost under a seal or to the detector, not a blank.
+        split_ops = [raw.cells.get("target_op") for raw in seg.indicators if "target_op" in raw.cells]
+        if sum(bool(f and f.text.strip()) for f in split_ops) >= 2:
+            for ind, raw in zip(form.indicators, seg.indicators):
+                op_cell = raw.cells.get("target_op")
+                if op_cell is not None and not op_cell.text.strip() and ind.target_value is not None:
+                    rd.flag(f"indicator {ind.indicator_index} 指标性质: empty beside {ind.target!r} (an operator lost?)",
+                            op_cell)
         # A numbered list whose item lost its stop ("1全年保障…" above "2." "3."), seen in the
         # whole text: a page break or a row may part an item from the others' cell.
         for name in ("goal_planned", "goal_actual"):
             lines = (getattr(form, name) or "").split("\n")
             if lost := sorted(lost_list_stops(lines)):
                 shown = ", ".join(repr(lines[i][:12] + "…") for i in lost[:3])
-                rd.flag(f"{name}: a numbered item's stop may be lost in the reading ({shown})",
+                rd.flag(f"{name}: a numbered item's stop or number may be lost in the reading ({shown})",
                         seg.goals.get(name.removeprefix("goal_")))
         # Print pairs its quotes; a lone one is a speck or a stroke read as '"' ("达成预期指标\"").
         texts = [("project_name", form.project_name, seg.header.get("project_name")),

@@ -38,10 +38,15 @@ def lost_list_stops(lines: list[str]) -> set[int]:
     """Which of a text's lines open a numbered item whose stop was lost to a scan's reading
     ("3全年实施" among "1." "2." …): both recognisers drop it alike, so their agreement does not
     clear it. Items numbered 1, 2 … with every stop lost are a list too; a line that starts
-    with a count ("2座,") and follows no item 1 is left alone."""
+    with a count ("2座,") and follows no item 1 is left alone. Where items 2 and 3 are
+    numbered and no line is item 1, the first line lost its number."""
     numbers = {int(m.group(1)) for ln in lines if (m := _LIST_ITEM.match(ln))}
     bare = {i: int(m.group(1)) for i, ln in enumerate(lines) if (m := _LOST_STOP.match(ln))}
     if not (numbers or {1, 2} <= set(bare.values())):
         return set()
     known = numbers | set(bare.values())
-    return {i for i, n in bare.items() if n not in numbers and (n - 1 in known or n == 1)}
+    lost = {i for i, n in bare.items() if n not in numbers and (n - 1 in known or n == 1)}
+    # Items 2, 3 … numbered and no item 1: the first line's number went with a speck ("1." read ".").
+    if {2, 3} <= numbers and 1 not in known and lines and not re.match(r"\d", lines[0]):
+        lost.add(0)
+    return lost
