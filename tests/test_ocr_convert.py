@@ -146,3 +146,15 @@ def test_a_line_parted_inside_a_character_is_found_and_touching_boxes_are_not():
     assert cut_through([(10, 0, 200, 20), (199, 0, 260, 20)]) == []
     assert cut_through([(10, 0, 200, 20), (196, 1, 230, 21)]) == []
     assert cut_through([(10, 0, 200, 20), (150, 12, 300, 32)]) == []
+
+
+def test_a_cell_too_narrow_to_hold_print_is_passed_over():
+    """A rule drawn twice makes a cell a few pixels wide: no ink is sought in it (it once
+    stopped a document: OpenCV will not combine empty arrays)."""
+    import numpy as np
+
+    from extract.ocr.page import doubt_unread_ink
+    from extract.ocr.types import CellWords
+
+    ink = np.zeros((100, 100), np.uint8)
+    assert doubt_unread_ink([CellWords(10, 10, 15, 90, ()), CellWords(10, 10, 90, 13, ())], ink, [], 1.0) == {}

@@ -275,6 +275,8 @@ def doubt_unread_ink(cells: list[CellWords], ink: np.ndarray, rects: list[Rect],
         if cell.words and all(w.text == "-" for w in cell.words):
             continue
         inside, ox, oy = _cell_ink(ink, cell, scale)
+        if min(inside.shape) < 3:
+            continue  # a sliver of a cell (a rule drawn twice): nothing could be printed in it
         cov, _, _ = _cell_ink(covered, cell, scale)
         loose = cv2.bitwise_and(inside, cv2.bitwise_not(cov))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
