@@ -461,7 +461,11 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
     kept = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)
             for w in [w for cell in cells for w in cell.words] + outside]
     unread = doubt_unread_ink(cells, ink, kept, scale, g, print_level(read, g, scale)[0])
+    was_empty = [not cell.words for cell in cells]
     cells = settle_unread_ink(engine, cells, unread, pixels, scale, second=settings.ocr.second_reading)
+    # A lone glyph found in an empty cell (an operator under a seal, read "S") is told by its shape.
+    filled = settle_lone_glyphs([c for c, e in zip(cells, was_empty) if e], ink, scale)
+    cells = [filled.pop(0) if e else c for c, e in zip(cells, was_empty)]
     return doubt_lost_list_stops(cells)
 
 
