@@ -84,6 +84,8 @@ def cut_through(rects: Sequence[Rect]) -> list[Rect]:
     for i, (x0, y0, x1, y1) in enumerate(ordered):
         h = y1 - y0
         for a0, b0, a1, b1 in ordered[i + 1:]:
+            if a0 >= x1:
+                break  # (ordered by left edge: no box further on reaches back into this one)
             hb = b1 - b0
             same_line = min(y1, b1) - max(y0, b0) >= 0.75 * max(h, hb)
             if same_line and x0 < a0 and x1 - a0 >= CUT_THROUGH_OVERLAP * min(h, hb) and a1 > x1:
@@ -220,9 +222,12 @@ def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], sca
         cleaned = without_specks(text)
         if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
             text, score = cleaned, min(score, SPECK_DOUBT)
-        h = (y1 - y0) * scale
-        words.append(Word(
-            text=text, x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale,
-            baseline=(y0 + y1) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=score,
-        ))
+        words.append(rect_word(text, (x0, y0, x1, y1), scale, score))
     return words
+
+
+def rect_word(text: str, rect: Rect, scale: float, confidence: float) -> Word:
+    """A reading of a pixel rect as a Word in page points (the rect's middle as baseline)."""
+    x0, y0, x1, y1 = rect
+    return Word(text=text, x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale, baseline=(y0 + y1) / 2 * scale,
+                size=(y1 - y0) * scale * FONT_SHARE_OF_BOX, confidence=confidence)

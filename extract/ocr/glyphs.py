@@ -135,7 +135,7 @@ def _upper_arm(centre: list[float]) -> str | None:
 def _blurred_chevron(crop: np.ndarray, bar: np.ndarray, inked: np.ndarray) -> str | None:
     """≥ or ≤ where blur has joined the lower arm to the bar (and thickened the apex past
     a bar's width): the wide rows at the bottom are the bar, and above them the upper arm."""
-    h, w = crop.shape
+    w = crop.shape[1]
     last = int(np.nonzero(bar)[0][-1]) if bar.any() else 0
     if inked[last + 3:].any():
         return None  # more than a blurred tail below the bar

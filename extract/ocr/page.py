@@ -18,9 +18,9 @@ import numpy as np
 from extract.grid import Grid, recover_layout
 from extract.grid.pixels import ink_mask, pixel_segments
 from extract.grid.text import bucket_words
-from extract.ocr.convert import (FONT_SHARE_OF_BOX, SPECK_DOUBT, Rect, crop, drop_doubled_marks, is_list_number,
-                                 cut_through, is_speck_reading, not_print, quad_to_rect, split_at_rules, to_words,
-                                 untangle, without_specks)
+from extract.ocr.convert import (FONT_SHARE_OF_BOX, SPECK_DOUBT, Rect, crop, cut_through, drop_doubled_marks,
+                                 is_list_number, is_speck_reading, not_print, quad_to_rect, rect_word, split_at_rules,
+                                 to_words, untangle, without_specks)
 from extract.ocr.engine import Engine, get_engine
 from extract.ocr.types import CellWords, UprightScan
 from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, doubt_lost_list_stops,
@@ -330,9 +330,7 @@ def read_empty_cell(engine: Engine, cell: CellWords, blobs: list[Rect], pixels: 
     text = without_specks(text.strip())
     if not text or is_speck_reading(text):
         return []
-    h = (rect[3] - rect[1]) * scale
-    return [Word(text=text, x0=rect[0] * scale, y0=rect[1] * scale, x1=rect[2] * scale, y1=rect[3] * scale,
-                 baseline=(rect[1] + rect[3]) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=UNREAD_INK_CONFIDENCE)]
+    return [rect_word(text, rect, scale, UNREAD_INK_CONFIDENCE)]
 
 
 def settle_unread_ink(engine: Engine, cells: list[CellWords], unread: dict[int, list[Rect]], pixels: np.ndarray,
@@ -423,9 +421,7 @@ def read_joins_again(engine: Engine, words: list[Word], joins: list[Rect], pixel
         second, s2 = engine.recognize_again([image])[0]
         agreed = min(s1, s2) >= MIN_SECOND_SCORE and same_reading(first, second) and not not_print(first)
         if agreed:
-            h = (y1 - y0) * scale
-            union = Word(text=without_specks(first.strip()), x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale,
-                         baseline=(y0 + y1) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=AGREED_CONFIDENCE)
+            union = rect_word(without_specks(first.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)
             ids = {id(w) for w in parts}
             words = [union if w is parts[0] else w for w in words if w is parts[0] or id(w) not in ids]
         else:
@@ -461,11 +457,11 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
     kept = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)
             for w in [w for cell in cells for w in cell.words] + outside]
     unread = doubt_unread_ink(cells, ink, kept, scale, g, print_level(read, g, scale)[0])
-    was_empty = [not cell.words for cell in cells]
+    empty = [k for k in unread if not cells[k].words]
     cells = settle_unread_ink(engine, cells, unread, pixels, scale, second=settings.ocr.second_reading)
     # A lone glyph found in an empty cell (an operator under a seal, read "S") is told by its shape.
-    filled = settle_lone_glyphs([c for c, e in zip(cells, was_empty) if e], ink, scale)
-    cells = [filled.pop(0) if e else c for c, e in zip(cells, was_empty)]
+    for k, cell in zip(empty, settle_lone_glyphs([cells[k] for k in empty], ink, scale)):
+        cells[k] = cell
     return doubt_lost_list_stops(cells)
 
 

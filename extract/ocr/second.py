@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from extract.ocr.convert import FONT_SHARE_OF_BOX, crop, not_print, without_specks
+from extract.ocr.convert import crop, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
 from extract.ocr.types import CellWords
 from extract.pages.types import Word
@@ -168,7 +168,5 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
         # The ink the boxes missed must show in the new reading as something more.
         if len(normalize(without_specks(a))) <= len(normalize("".join(w.text for w in lines[i]))):
             return None
-        h = (y1 - y0) * scale
-        out[i] = [Word(text=without_specks(a.strip()), x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale,
-                       baseline=(y0 + y1) / 2 * scale, size=h * FONT_SHARE_OF_BOX, confidence=AGREED_CONFIDENCE)]
+        out[i] = [rect_word(without_specks(a.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)]
     return [w for i in sorted(out) for w in out[i]]
