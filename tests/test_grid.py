@@ -55,3 +55,39 @@ def test_separate_tables_and_stray_lines():
     assert len(group_tables(hl, vl, S)) == 3
     grids = find_grids(1, hl, vl, S)
     assert [g.bbox for g in grids] == [(0, 0, 100, 20), (0, 100, 100, 130)]
+
+
+def _header_with_a_faded_rule():
+    """A two-row header: 年度指标值 over 指标性质 | 指标值, beside 实际完成值 spanning both rows,
+    with the rule between 年度指标值 and 实际完成值 lost in the top row (a faded scan)."""
+    segs = [h(0, 0, 90), h(20, 0, 60), h(40, 0, 90)]
+    segs += [v(0, 0, 40), v(30, 20, 40), v(60, 20, 40), v(90, 0, 40)]  # v(60, 0, 20) lost
+    hl, vl = snap_segments(segs, S)
+    return hl, vl
+
+
+def _word(text, x0, y0, x1, y1):
+    from extract.pages.types import Word
+
+    return Word(text, x0, y0, x1, y1, baseline=y1, size=y1 - y0)
+
+
+def test_a_lost_rule_between_two_labels_is_restored_by_their_text():
+    hl, vl = _header_with_a_faded_rule()
+    words = [_word("年度指标值", 12, 4, 48, 16), _word("实际完成值", 64, 14, 86, 26),
+             _word("指标性质", 4, 24, 26, 36), _word("指标值", 34, 24, 56, 36)]
+    spans = sorted((c.row, c.col, c.rowspan, c.colspan) for c in build_grid(1, hl, vl, S, words).cells)
+    assert spans == [(0, 0, 1, 2), (0, 2, 2, 1), (1, 0, 1, 1), (1, 1, 1, 1)]
+    # Without the text, the L grows into its box and swallows the sub-columns, as before.
+    spans = sorted((c.row, c.col, c.rowspan, c.colspan) for c in build_grid(1, hl, vl, S).cells)
+    assert spans == [(0, 0, 2, 3)]
+
+
+def test_no_rule_is_restored_through_a_word_or_where_it_parts_no_text():
+    hl, vl = _header_with_a_faded_rule()
+    # One text running across where the rule would be: it is one cell's, the L grows.
+    across = [_word("年度指标值实际完成值", 10, 4, 88, 16)]
+    assert len(build_grid(1, hl, vl, S, across).cells) == 1
+    # Text on one side only: nothing tells the lost rule apart from a merge.
+    one_side = [_word("年度指标值", 12, 4, 48, 16)]
+    assert len(build_grid(1, hl, vl, S, one_side).cells) == 1

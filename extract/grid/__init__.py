@@ -25,7 +25,7 @@ class PageLayout:
 
 def recover_layout(page: Page, settings: Settings) -> PageLayout:
     hlines, vlines = snap_segments(page.segments, settings.grid)
-    grids = find_grids(page.number, hlines, vlines, settings.grid)
+    grids = find_grids(page.number, hlines, vlines, settings.grid, page.words)
     outside = assign_words(grids, page.words, settings.text)
     return PageLayout(page, hlines, vlines, grids, free_lines(outside, settings.text))
 
