@@ -48,7 +48,7 @@ FONT_CASES = [f for f, p in FONTS.items() if p is None or __import__("pathlib").
 @pytest.mark.parametrize("font", FONT_CASES)
 @pytest.mark.parametrize("dpi", [150, 200, 300])
 @pytest.mark.parametrize("glyph, meaning", [("≥", "≥"), ("≤", "≤"), (">", ">"), ("<", "<"), ("=", "="),
-                                            ("≧", "≥"), ("≦", "≤"), ("＞", ">"), ("＜", "<")])
+                                            ("≧", "≧"), ("≦", "≦"), ("＞", ">"), ("＜", "<")])
 def test_a_lone_operator_is_told_by_its_shape(glyph, meaning, font, dpi):
     ink = glyph_ink(glyph, font, 10, dpi)
     if not ink.any():
@@ -68,10 +68,13 @@ def test_per_mille_and_percent_by_their_loops(font, dpi):
     assert percent_shape(glyph_ink("‰", font, 10, dpi)) == "‰"
 
 
-def test_a_per_mille_read_as_percent_and_zero_is_doubted():
-    rects = [(0, 0, 100, 20), (0, 30, 100, 50), (0, 60, 100, 80)]
-    words = to_words(rects, [("控制在0.9%0以内", 0.97), ("0.9%", 0.97), ("增长10%", 0.97)], 0.36, 0.3)
-    assert [w.confidence for w in words] == [PER_MILLE_DOUBT, 0.97, 0.97]
+def test_a_per_mille_read_as_percent_and_zero_is_taken_as_per_mille_in_doubt():
+    readings = [("控制在0.9%0以内", 0.97), ("≤0.9%o", 0.99), ("%0", 0.95), ("0.9%", 0.97), ("增长10%", 0.97),
+                ("达到95%。", 0.97), ("10%0.5", 0.97)]
+    rects = [(0, 40 * i, 100, 40 * i + 20) for i in range(len(readings))]
+    words = to_words(rects, readings, 0.36, 0.3)
+    assert [w.text for w in words] == ["控制在0.9‰以内", "≤0.9‰", "‰", "0.9%", "增长10%", "达到95%。", "10%0.5"]
+    assert [w.confidence for w in words] == [PER_MILLE_DOUBT] * 3 + [0.97] * 4
 
 
 def test_a_misread_label_is_settled_by_elimination():
@@ -80,10 +83,16 @@ def test_a_misread_label_is_settled_by_elimination():
     assert lex.match("indicator_columns", "级指标") is None
     assert lex.near("indicator_columns", "级指标") == {"level1", "level2", "level3"}
     assert lex.match("indicator_columns", "-级指标") == "level1"  # a dash for 一
+    # a seal's stroke read beside a short label, a speck at a label's edge
+    assert lex.match("indicator_columns", "分值币") is None
+    assert lex.near("indicator_columns", "分值币") == {"weight"}
+    assert lex.near("indicator_columns", "4") == set()
+    assert lex.match("indicator_columns", "实际完成值,") == "actual"
+    assert lex.match("goals_columns", ".预期目标") == "planned"
 
 
 LEADING = [("≥2次", "≥"), ("=0次", "="), (">3000人次", ">"), ("≤4.80万元", "≤"), ("<5%", "<"),
-           ("≥95(%)", "≥"), ("≧12000公里", "≥"), ("＞90%", ">")]
+           ("≥95(%)", "≥"), ("≧12000公里", "≧"), ("＞90%", ">")]
 
 
 def test_a_leading_operator_is_told_by_its_shape_and_never_mistaken():

@@ -111,3 +111,60 @@ def test_a_scanned_text_that_print_would_not_make_sends_its_form_to_review():
     # a text layer prints what it holds: no such doubt
     text = _scanned_goals("1全年保障测站运行;\n2.完成整编;", '达成预期指标"', method="text")
     assert not any("stop" in r or "quote" in r for r in text.review_reasons)
+
+
+def test_a_number_in_a_split_target_unit_column_is_doubted():
+    """Yunnan's 度量单位 column holds a unit; a scan's ‰ read there as "960" is no unit."""
+    from extract.segment import load_lexicon
+    from extract.segment.types import Field, RawIndicator, SegmentedForm
+    from extract.values.form import to_form
+
+    box = (0.0, 0.0, 100.0, 20.0)
+
+    def form(unit: str):
+        cells = {name: Field(text, 0.99, 1, box) for name, text in
+                 [("level3", "森林火灾受害率"), ("target_op", "≤"), ("target", "0.9"), ("target_unit", unit),
+                  ("actual", "0.3"), ("weight", "10"), ("score", "10")]}
+        row = RawIndicator(Field("产出指标", 0.99, 1, box), Field("质量指标", 0.99, 1, box), cells, 1)
+        seg = SegmentedForm("项目支出绩效自评表", 1, 1, 2024, "yunnan", notes=["单位：万元"], indicators=[row])
+        return to_form(seg, 0, "ocr", load_lexicon())
+
+    assert any("度量单位: a number where a unit is printed ('960')" in r for r in form("960").review_reasons)
+    assert not any("度量单位" in r for r in form("‰").review_reasons)
+
+
+def test_a_funds_line_label_misread_by_one_character_is_named_by_elimination():
+    """年度资金总额 with its 额 under a seal, 当年财政拨款 with its 款, a speck before a label:
+    each is the one line it could be that no other label of the block is."""
+    from extract.segment import load_lexicon
+    from extract.segment.types import Field, RawFundLine, SegmentedForm
+    from extract.values.form import to_form
+
+    box = (0.0, 0.0, 100.0, 20.0)
+
+    def line(label, initial, full, executed):
+        cells = {k: Field(v, 0.99, 1, box) for k, v in
+                 [("budget_initial", initial), ("budget_full_year", full), ("executed", executed)]}
+        return RawFundLine(Field(label, 0.99, 1, box), cells)
+
+    seg = SegmentedForm("项目支出绩效自评表", 1, 1, 2024, "mof2020", notes=["单位：万元"],
+                        fund_lines=[line("年度资金总", "135.00", "150.00", "146.22"),
+                                    line("其中:当年财政拨", "120.00", "135.00", "131.22"),
+                                    line(",上年结转资金", "15.00", "15.00", "15.00")])
+    form = to_form(seg, 0, "ocr", load_lexicon())
+    assert [ln.line for ln in form.fund_lines] == ["年度资金总额", "当年财政拨款", "上年结转资金"]
+    assert (form.budget_initial, form.executed) == (135.0, 146.22)
+    assert "年度资金总额 line not found" not in form.review_reasons
+
+
+def test_an_item_closed_by_a_colon_in_a_list_closed_by_semicolons_is_a_semicolon():
+    from extract.values.text import item_end_colons
+
+    lines = ["1、每年4份,三年合计8份:", "2、收集企业诉求不少于500家次;", "3、精准匹配政策不少于500家次:", "4、不少于30家。"]
+    assert item_end_colons(lines) == ["1、每年4份,三年合计8份;", "2、收集企业诉求不少于500家次;",
+                                      "3、精准匹配政策不少于500家次;", "4、不少于30家。"]
+    # a heading's colon before the list, a colon inside an item, a list closed by colons only: print
+    print_ = ["主要完成以下工作:", "1、确保秋季学期正常开学:加强造价控制;", "2、按期完工。"]
+    assert item_end_colons(print_) == print_
+    colons = ["1、项目一:", "2、项目二:", "3、项目三。"]
+    assert item_end_colons(colons) == colons

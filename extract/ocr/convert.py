@@ -122,10 +122,17 @@ def split_at_rules(rect: Rect, scale: float, grids: Sequence[Grid], vlines) -> l
     return [rect]
 
 
-# "0.9%0": how the recogniser reads a small ‰ inside a line (a % then a stray 0).
-_PER_MILLE_MISREAD = re.compile(r"\d%0(?![\d.])")
+# "0.9%0", "0.9%o": how both recognisers read a small ‰ (a % then a stray 0 or o), after
+# its number or alone in a 度量单位 cell. Print never puts a 0 or an o right after a %: the
+# reading is taken as the ‰ it is, in doubt until a second reading says ‰ too (ocr/second.py).
+_PER_MILLE_MISREAD = re.compile(r"(?:(?<=\d)|^)%[0oO](?![\d.])")
 # Confidence left to a text that shows that pattern: low enough to send it to review.
 PER_MILLE_DOUBT = 0.6
+
+
+def as_per_mille(text: str) -> str:
+    """A reading with its ‰ read as "%0" / "%o" put right: "≤0.9%0" → "≤0.9‰"."""
+    return _PER_MILLE_MISREAD.sub("‰", text)
 
 
 # Marks a speck of dust or noise (or a broken rule's stub: "|") is read as. Print never puts one of them before a Chinese
@@ -218,7 +225,7 @@ def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], sca
         if not text or score < min_score:
             continue
         if _PER_MILLE_MISREAD.search(text):
-            score = min(score, PER_MILLE_DOUBT)
+            text, score = as_per_mille(text), min(score, PER_MILLE_DOUBT)
         cleaned = without_specks(text)
         if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
             text, score = cleaned, min(score, SPECK_DOUBT)

@@ -23,6 +23,11 @@ def shows(sign: str, reading: str) -> bool:
     return reading == sign or _VARIANTS.get(reading) == sign
 
 
+def operator_of(sign: str) -> str:
+    """The operator a printed sign means: ≧ is ≥, ＝ is =."""
+    return _VARIANTS.get(sign, sign)
+
+
 # A row of ink this wide (share of the glyph's width) is a bar, not part of a chevron.
 _BAR_SHARE = 0.75
 _BAR_SIDE = 0.15  # ...and reaches this near both sides
@@ -191,7 +196,22 @@ def operator_shape(ink: np.ndarray) -> str | None:
         op = "<"
     else:
         return _blurred_chevron(crop, bar, inked) if bars_below else None
+    if bars_below and _two_bars(bar[k:], widths[k:], w):
+        return {">": "≧", "<": "≦"}[op]  # printed ≧ ≦
     return {">": "≥", "<": "≤"}[op] if bars_below or underline else op
+
+
+def _two_bars(bar: np.ndarray, widths: np.ndarray, w: int) -> bool:
+    """Two bars under a chevron with paper between them (≧ ≦), not one bar blur or a
+    chevron's tail has notched: the rows between hold almost no ink."""
+    rows = np.nonzero(bar)[0]
+    if len(rows) < 2:
+        return False
+    gaps = np.nonzero(np.diff(rows) > 1)[0]
+    if len(gaps) != 1:
+        return False
+    between = widths[rows[gaps[0]] + 1:rows[gaps[0] + 1]]
+    return bool((between <= 0.2 * w).all())
 
 
 # A loop smaller than this share of the largest is a pinhole where strokes nearly touch.

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from extract.ocr.convert import crop, not_print, rect_word, without_specks
+from extract.ocr.convert import as_per_mille, crop, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
 from extract.ocr.types import CellWords
 from extract.pages.types import Word
@@ -48,7 +48,7 @@ _DASHES = str.maketrans({"一": "-", "—": "-", "–": "-", "－": "-", "‐": 
 def same_reading(first: str, second: str) -> bool:
     """Whether two readings say the same, as the dataset stores text (NFKC, straight quotes,
     no spaces beside Chinese characters)."""
-    a, b = (normalize(without_specks(t)) for t in (first, second))
+    a, b = (normalize(without_specks(as_per_mille(t))) for t in (first, second))
     if len(a) == 1 and len(b) == 1:
         a, b = a.translate(_DASHES), b.translate(_DASHES)
     return bool(a) and a == b
@@ -77,14 +77,14 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
             # "290%" or "90%" / "≥90%": the second reads an operator where the first read a
             # glyph or nothing, the rest agrees, and the glyph's ink is that operator's shape:
             # two of three readings.
-            words[k][i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
+            words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE)
         elif score >= SURE_SECOND_SCORE and not not_print(text):
             split.append((k, i, word, text, image))
     # Where the two differ and the second is sure, the first recogniser reads the crop again
     # enlarged: if it now says what the second said, two recognisers agree on that reading.
     for (k, i, word, text, _), (third, s3) in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
         if s3 >= MIN_SECOND_SCORE and same_reading(third, text) and not not_print(text):
-            words[k][i] = replace(word, text=without_specks(text.strip()), confidence=AGREED_CONFIDENCE)
+            words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE)
         else:
             words[k][i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
     return [cell.holding(ws) for cell, ws in zip(cells, words)]
@@ -110,7 +110,7 @@ SURE_SECOND_SCORE = 0.9
 
 def _operator_by_shape(first: str, second: str, image: np.ndarray) -> bool:
     from extract.grid.pixels import ink_mask
-    from extract.ocr.glyphs import leading_glyph, operator_shape
+    from extract.ocr.glyphs import leading_glyph, operator_of, operator_shape
     from extract.pages.images import grey
 
     a, b = normalize(without_specks(first)), normalize(without_specks(second))
@@ -120,7 +120,8 @@ def _operator_by_shape(first: str, second: str, image: np.ndarray) -> bool:
     if not (same_reading(a[1:], b[1:]) or same_reading(a, b[1:])):
         return False
     glyph = leading_glyph(ink_mask(grey(image)))
-    return glyph is not None and operator_shape(glyph) == b[0]
+    sign = operator_shape(glyph) if glyph is not None else None
+    return sign is not None and operator_of(sign) == b[0]
 
 
 def _enlarged(image: np.ndarray) -> np.ndarray:

@@ -33,6 +33,10 @@ class _LabelTail:
 
 _LABEL_TAIL = _LabelTail()
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
+# Marks no line label starts with: a scan's speck read before one (",年度资金总额").
+_LEADING_MARKS = ",，.。、·:：;；'\"`"
+# ...nor ends with (a label's own colon, "其中:", is matched as printed).
+_EDGE_MARKS = ",，.。、·;；'\"`"
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
 
@@ -98,12 +102,15 @@ class Lexicon:
         return _match_cached(self, table, label, strict)
 
     def near(self, table: str, label: str) -> set[str]:
-        """Keys whose spelling the label could be with one character misread or lost: to be
+        """Keys whose spelling the label could be with one character misread, lost or added: to be
         settled by elimination among a header row's labels ("级指标" beside 二级指标 and
         三级指标 is 一级指标)."""
         text = _undash(compact(label))
         keys = set()
         for key, spellings in self.tables[table].items():
+            # ...or with one character glued to it (a seal's "币" read beside "分值"), any length.
+            if any(len(text) == len(sp) + 1 and sp in text for sp in spellings if len(sp) >= 2):
+                keys.add(key)
             for sp in (sp for sp in spellings if len(sp) >= _FUZZY_MIN_LENGTH):
                 misread = _substitutions(text[: len(sp)], sp) <= 1 and _LABEL_TAIL.match(text[len(sp):])
                 lost = _one_deleted(text[: len(sp) - 1], sp) and _LABEL_TAIL.match(text[len(sp) - 1:])
@@ -112,7 +119,8 @@ class Lexicon:
         return keys
 
     def _match(self, table: str, label: str, strict: bool = False) -> str | None:
-        text = compact(label) if strict else _undash(compact(label))
+        # Not strict: a scan's speck read at a label's edge (",年度资金总额", "预期目标,") is no part of it.
+        text = compact(label) if strict else _undash(compact(label).strip(_EDGE_MARKS))
         if not text:
             return None
         tail = _LABEL_TAIL_RE if strict else _LABEL_TAIL
@@ -150,7 +158,7 @@ class Lexicon:
 
     def funds_line(self, label: str) -> str:
         """Canonical name of a 项目资金 line: a lexicon key, else the label without "其中:"."""
-        stripped = _SUBTOTAL_PREFIX.sub("", compact(label))
+        stripped = _SUBTOTAL_PREFIX.sub("", compact(label).lstrip(_LEADING_MARKS))
         return self.match("funds_lines", stripped) or stripped.rstrip(":")
 
     def funds_unit(self, label: str) -> str | None:

@@ -25,6 +25,7 @@ _MIN_OVERLAP = 0.5
 _REQUIRED_FUNDS_COLUMNS = ("budget_full_year", "executed")
 _REQUIRED_INDICATOR_COLUMNS = ("level1", "level3", "target", "actual", "weight", "score")
 _VALUE_KEYS = ("weight", "score")
+_ONLY_MARKS = re.compile(r"^[^\w\u3400-\u9fff]+$")
 # A header cell longer than this is text, not a column label.
 _MAX_LABEL_LENGTH = 20
 # Points a label declares: "(20分)", "(20分*执行率)".
@@ -193,7 +194,8 @@ class _Walker:
             label = compact(cell.text)
             if key:
                 columns.append(Column(key, cell.x0, cell.x1))
-            elif note_unknown and 0 < len(label) <= _MAX_LABEL_LENGTH and label not in self.lex.ignored:
+            elif note_unknown and 0 < len(label) <= _MAX_LABEL_LENGTH and label not in self.lex.ignored \
+                    and not _ONLY_MARKS.match(label):  # a speck read alone in a header cell is no label
                 self.form.unmapped_labels.append(label)
         return columns
 

@@ -13,7 +13,7 @@ from extract.segment.lexicon import Lexicon
 from extract.segment.types import Field, RawFundLine, SegmentedForm
 from extract.values.measures import parse_measure
 from extract.values.numbers import EMPTY_MARKS, parse_number
-from extract.values.text import compact, lost_list_stops, normalize
+from extract.values.text import compact, item_end_colons, lost_list_stops, normalize
 
 # Below this a field is uncertain and its form needs review (OCR confidences are 0–1).
 # Calibrated on the scan fixtures (scripts/bench.py --scans): the surest wrong reading there,
@@ -149,6 +149,8 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         # A numbered list whose item lost its stop ("1全年保障…" above "2." "3."), seen in the
         # whole text: a page break or a row may part an item from the others' cell.
         for name in ("goal_planned", "goal_actual"):
+            if getattr(form, name):
+                setattr(form, name, "\n".join(item_end_colons(getattr(form, name).split("\n"))))
             lines = (getattr(form, name) or "").split("\n")
             if lost := sorted(lost_list_stops(lines)):
                 shown = ", ".join(repr(lines[i][:12] + "…") for i in lost[:3])
@@ -241,6 +243,7 @@ def field_boxes(named: Named) -> list[FieldBox]:
             for subject, name, block, f in named if f is not None and f.bbox != (0, 0, 0, 0)]
 
 
+_NUMBER_ONLY = re.compile(r"^[\d.,]+$")
 # A split target's parts are corrected as the one printed target.
 _AS_PRINTED = {"target_op": "target", "target_unit": "target"}
 
@@ -265,9 +268,9 @@ def doubts(boxes: list[FieldBox], doubted: list[tuple[Field | str | None, ...]],
 
 def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> tuple[list[FundLine], list[RawFundLine]]:
     lines = []
-    for raw in seg.fund_lines:
-        label = normalize(raw.label.text).replace("\n", "")
-        line = lex.funds_line(label)
+    labels = [normalize(raw.label.text).replace("\n", "") for raw in seg.fund_lines]
+    names = _line_names(labels, lex)
+    for raw, label, line in zip(seg.fund_lines, labels, names):
         row = _Reader()
         row.seen(raw.label)
         values = {k: row.number(raw.cells.get(k), f"{label} {k}", k) for k in _FUND_FIELDS}
@@ -281,6 +284,19 @@ def _fund_lines(seg: SegmentedForm, rd: _Reader, lex: Lexicon) -> tuple[list[Fun
     return lines, [seg.fund_lines[i] for i in order]
 
 
+def _line_names(labels: list[str], lex: Lexicon) -> list[str]:
+    """The 项目资金 lines' canonical names; a label misread by one character ("年度资金总",
+    its 额 under a seal) is the one line it could be that no other label of the block is."""
+    names = [lex.funds_line(label) for label in labels]
+    known = set(lex.tables["funds_lines"])
+    for i, name in enumerate(names):
+        if name not in known:
+            left = lex.near("funds_lines", name) - set(names)
+            if len(left) == 1:
+                names[i] = left.pop()
+    return names
+
+
 def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     row = _Reader()
     cells = raw.cells
@@ -289,6 +305,8 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     if split:  # 指标性质 | 指标值 | 度量单位 read as one printed target
         op = row.text(cells.get("target_op"), "") or ""
         unit = row.text(cells.get("target_unit"), "") or ""
+        if _NUMBER_ONLY.match(unit):  # a unit read as digits (‰ as "960"): no unit prints so
+            row.flag(f"indicator {index} 度量单位: a number where a unit is printed ({unit!r})", cells.get("target_unit"))
         target = target if op in _QUALITATIVE_MARKS else op + target + unit
     actual = row.text(cells.get("actual"), "") or ""
     weight = row.number(cells.get("weight"), f"indicator {index} 分值", "weight")

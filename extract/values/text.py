@@ -50,3 +50,22 @@ def lost_list_stops(lines: list[str]) -> set[int]:
     if {2, 3} <= numbers and 1 not in known and lines and not re.match(r"\d", lines[0]):
         lost.add(0)
     return lost
+
+
+_ITEM_END = re.compile(r"[;；:：]$")
+
+
+def item_end_colons(lines: list[str]) -> list[str]:
+    """A numbered list's lines with an item's closing colon made the semicolon the list's
+    other items close with: at a scan's resolution ； reads as ： ("三年合计8份:" over
+    "2、…"), and no list closes one item with a colon and another with a semicolon."""
+    first = next((i for i, ln in enumerate(lines) if _LIST_ITEM.match(ln)), len(lines))
+    ends = [i for i in range(first, len(lines) - 1) if _LIST_ITEM.match(lines[i + 1]) and _ITEM_END.search(lines[i])]
+    semis = [lines[i][-1] for i in ends if lines[i][-1] in ";；"]
+    if not semis:
+        return lines
+    out = list(lines)
+    for i in ends:
+        if out[i][-1] in ":：":
+            out[i] = out[i][:-1] + semis[0]
+    return out
