@@ -67,7 +67,7 @@ def test_speck_marks_at_a_reading_s_edges_are_dropped_and_the_reading_doubted():
     from extract.ocr.convert import SPECK_DOUBT, without_specks
 
     cases = {".校舍安全隐患消除率": "校舍安全隐患消除率", "1430.50.": "1430.50", "·分值": "分值", "10:00": "10.00",
-             "江城市教育局.": "江城市教育局", "≥90%.": "≥90%", "|可持续影响指标": "可持续影响指标",
+             "≤4:80万元": "≤4.80万元", "95:3%": "95.3%", "江城市教育局.": "江城市教育局", "≥90%.": "≥90%", "|可持续影响指标": "可持续影响指标",
              # specks a gap parts from the number, runs of them, a colon after a number
              ". 10.00": "10.00", ".·52.36": "52.36", ": 100.00": "100.00", "29.10 :": "29.10",
              "12.50 ·.": "12.50", "20.00:": "20.00",

@@ -140,7 +140,9 @@ def as_per_mille(text: str) -> str:
 # Chinese stops; "," is kept: NFKC folds "，" to it).
 _SPECK_MARKS = ".·`'‘’!:;*■★•・▪|"
 _CJK_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
-_COLON_DECIMAL = re.compile(r"^(\d+):(\d{1,2})$")  # "10:00": a decimal point under a speck
+# "10:00", "≤4:80万元", "95:3%": a decimal point under a speck, in a value (an operator, a
+# number, a unit or % at most; a time in a sentence is left alone).
+_COLON_DECIMAL = re.compile(r"^([≥≤<>=≧≦]?\d+)[:：](\d{1,2}(?:%|[\u3400-\u9fff]{1,3})?)$")
 # At a run's end ":" and ";" are print ("年度资金总额：", a clause's "；" before a line break).
 _TRAILING_SPECKS = frozenset(_SPECK_MARKS) - {":", ";"}
 _ENDS_PRINT = re.compile(r"[\u3400-\u9fff0-9%‰)]")  # what a speck may follow at a run's end
