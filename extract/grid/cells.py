@@ -207,7 +207,8 @@ def restore_lost_rules(undrawn: set[Border], xs: list[float], ys: list[float],
         for group in _components(every, undrawn):
             if len(group) < 3 or _rectangular(group):
                 continue
-            inner = sorted(b for b in undrawn if (b[1], b[2]) in group and _beyond(*b) in group and not through_word(*b))
+            inner = sorted(b for b in undrawn
+                           if (b[1], b[2]) in group and _beyond(*b) in group and not through_word(*b))
             best, best_score, before = None, (0, 0), texts([group])
             for border in inner:
                 parts = _components(group, undrawn - {border})

@@ -25,7 +25,8 @@ from extract.ocr.engine import Engine, get_engine
 from extract.ocr.types import CellWords, UprightScan
 from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, doubt_lost_list_stops,
                                read_doubts_again, read_lines_again, same_reading)
-from extract.ocr.glyphs import OPERATOR_READINGS, ink_touching, leading_glyph, operator_of, operator_shape, percent_shape, shows
+from extract.ocr.glyphs import (OPERATOR_READINGS, ink_touching, leading_glyph, operator_of, operator_shape, percent_shape,
+                               shows)
 from extract.pages.images import (
     MIN_SKEW_DEGREES, PageImage, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
@@ -193,7 +194,8 @@ def _leading_operator(word: Word, ink: np.ndarray, scale: float) -> Word:
     glyph = leading_glyph(crop(ink, (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)))
     sign = operator_shape(glyph) if glyph is not None else None
     if sign is not None and sign != word.text[0] and operator_of(sign) == operator_of(word.text[0]):
-        word = replace(word, text=sign + word.text[1:])  # ≧ read as ≥ (PP-OCRv4 has no ≧): the same operator, as printed
+        # ≧ read as ≥ (PP-OCRv4 has no ≧): the same operator, taken as printed.
+        word = replace(word, text=sign + word.text[1:])
     if sign is not None and not shows(sign, word.text[0]):
         return replace(word, text=sign + word.text[1:], confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
     if sign is not None and REVIEW_CONFIDENCE <= word.confidence < OPERATOR_CONFIDENCE:

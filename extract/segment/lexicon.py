@@ -33,9 +33,8 @@ class _LabelTail:
 
 _LABEL_TAIL = _LabelTail()
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
-# Marks no line label starts with: a scan's speck read before one (",年度资金总额").
-_LEADING_MARKS = ",，.。、·:：;；'\"`"
-# ...nor ends with (a label's own colon, "其中:", is matched as printed).
+# Marks no label starts or ends with: a scan's speck read beside one (",年度资金总额",
+# "预期目标,"). A label's own colon ("其中:") is matched as printed.
 _EDGE_MARKS = ",，.。、·;；'\"`"
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
@@ -119,7 +118,6 @@ class Lexicon:
         return keys
 
     def _match(self, table: str, label: str, strict: bool = False) -> str | None:
-        # Not strict: a scan's speck read at a label's edge (",年度资金总额", "预期目标,") is no part of it.
         text = compact(label) if strict else _undash(compact(label).strip(_EDGE_MARKS))
         if not text:
             return None
@@ -158,7 +156,7 @@ class Lexicon:
 
     def funds_line(self, label: str) -> str:
         """Canonical name of a 项目资金 line: a lexicon key, else the label without "其中:"."""
-        stripped = _SUBTOTAL_PREFIX.sub("", compact(label).lstrip(_LEADING_MARKS))
+        stripped = _SUBTOTAL_PREFIX.sub("", compact(label).strip(_EDGE_MARKS))
         return self.match("funds_lines", stripped) or stripped.rstrip(":")
 
     def funds_unit(self, label: str) -> str | None:
