@@ -136,6 +136,14 @@ class _Walker:
         if "goals" in blocks:
             self._goals_header(blocks["goals"], starting, page)
             return
+        if self.state in (None, "header") and self._funds_heading_row(starting):
+            # 年初预算数 | 全年预算数 | 全年执行数 open the 项目资金 block where its label went unread
+            # (a rule misread through 项目资金(万元) parts it from its text): the first cell no
+            # column's label stands for it.
+            label = next((c for c in starting if self.lex.match("funds_columns", c.text) is None), None)
+            if label is not None:
+                self._funds_header(label, starting)
+                return
         if self.state != "goals" and self._goals_heading_row(starting):
             # 预期目标 | 实际完成情况 open the goals block even where its label went unread (a
             # seal over 年度总体目标): its rows are not 项目资金 lines.
@@ -247,6 +255,10 @@ class _Walker:
         self.form.fund_lines.append(RawFundLine(label, values))
 
     # -- goals ------------------------------------------------------------------------------
+    def _funds_heading_row(self, starting: list[Cell]) -> bool:
+        keys = {self.lex.match("funds_columns", c.text, strict=True) for c in starting if c.text}
+        return {"budget_full_year", "executed"} <= keys and len(keys - {None}) >= 3
+
     def _goals_heading_row(self, starting: list[Cell]) -> bool:
         keys = {self.lex.match("goals_columns", c.text, strict=True) for c in starting if c.text}
         return {"planned", "actual"} <= keys
