@@ -50,3 +50,88 @@ def test_a_glued_header_label_heads_both_its_columns(tmp_path):
     form = res.forms[0]
     assert [(i.weight, i.score, i.deviation_note) for i in form.indicators] == [(40.0, 36.0, "报名不足"), (50.0, 50.0, "宣传到位")]
     assert "得分偏差原因分析及改进措施" not in form.unmapped_labels
+
+
+def test_a_stub_of_the_lost_rule_between_glued_labels_is_no_part_of_either(tmp_path):
+    """"分值「执行率": the stub left of a broken rule is read between the two labels."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
+    rows = [
+        [("项目名称", 0, 2), ("示例项目", 2, 6)],
+        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1),
+         ("分值「执行率", 5, 2), ("得分", 7, 1)],
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90%", 6, 1),
+         ("9.00", 7, 1)],
+        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
+         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+    ]
+    for r, cells in enumerate(rows):
+        _row(page, 90 + r * ROW_H, cells)
+    path = tmp_path / "glued_stub.pdf"
+    doc.save(path)
+    form = process_document(path, "glued_stub.pdf").forms[0]
+    assert (form.funds_weight, form.execution_rate_pct, form.funds_score) == (10.0, 90.0, 9.0)
+    assert form.unmapped_labels == []
+
+
+def test_glued_goal_headings_open_the_goals_block_under_a_misread_label(tmp_path):
+    """"预期目标实际完成情况" in one cell and the block's label half lost ("体目标"): the
+    goal texts are still goals, not 项目资金 lines."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
+    rows = [
+        [("项目名称", 0, 2), ("示例项目", 2, 6)],
+        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
+         ("执行率", 6, 1), ("得分", 7, 1)],
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90%", 6, 1),
+         ("9.00", 7, 1)],
+        [("体目标", 0, 2), ("预期目标实际完成情况", 2, 6)],
+        [("", 0, 2), ("培训100人次", 2, 3), ("培训90人次", 5, 3)],
+        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
+         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+    ]
+    for r, cells in enumerate(rows):
+        _row(page, 90 + r * ROW_H, cells)
+    path = tmp_path / "glued_goals.pdf"
+    doc.save(path)
+    form = process_document(path, "glued_goals.pdf").forms[0]
+    assert (form.goal_planned, form.goal_actual) == ("培训100人次", "培训90人次")
+    assert [ln.line for ln in form.fund_lines] == ["年度资金总额"]
+
+
+def test_a_number_in_a_funds_label_cell_that_lost_its_rule_is_the_value_of_its_column(tmp_path):
+    """"年度资金总额 100.00" in one cell (the rule between label and 年初预算数 lost): 100.00 is
+    the line's 年初预算数, not part of its name."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
+    rows = [
+        [("项目名称", 0, 2), ("示例项目", 2, 6)],
+        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
+         ("执行率", 6, 1), ("得分", 7, 1)],
+        [("年度资金总额", 0, 3), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90%", 6, 1), ("9.00", 7, 1)],
+        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
+         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+    ]
+    for r, cells in enumerate(rows):
+        _row(page, 90 + r * ROW_H, cells)
+    page.insert_text((COLS[2] + 20, 90 + 3 * ROW_H + 12), "80.00", fontname="china-s", fontsize=7)
+    path = tmp_path / "spilt.pdf"
+    doc.save(path)
+    form = process_document(path, "spilt.pdf").forms[0]
+    line = form.fund_lines[0]
+    assert (line.line, line.budget_initial, line.budget_full_year, line.executed) == ("年度资金总额", 80.0, 100.0, 90.0)

@@ -71,6 +71,7 @@ def test_speck_marks_at_a_reading_s_edges_are_dropped_and_the_reading_doubted():
              # specks a gap parts from the number, runs of them, a colon after a number
              ". 10.00": "10.00", ".·52.36": "52.36", ": 100.00": "100.00", "29.10 :": "29.10",
              "12.50 ·.": "12.50", "20.00:": "20.00",
+             ".≥90%": "≥90%", "=.100%": "=100%", ",=100%": "=100%", "、≤3天": "≤3天",  # nor before an operator
              "标．": "标",  # a full-width stop is a speck's reading too
              # print that only looks like specks stays
              "1.完成36所": "1.完成36所", ".5": ".5", "-": "-", "12,860公里": "12,860公里", "(万平方米)": "(万平方米)",

@@ -168,3 +168,15 @@ def test_an_item_closed_by_a_colon_in_a_list_closed_by_semicolons_is_a_semicolon
     assert item_end_colons(print_) == print_
     colons = ["1、项目一:", "2、项目二:", "3、项目三。"]
     assert item_end_colons(colons) == colons
+
+
+@pytest.mark.parametrize("read, name", [
+    ("1社会效益指标", "社会效益指标"), ("丨满意度指标", "满意度指标"), ("成本指标丨", "成本指标"),
+    ('产出指"标', "产出指标"), ("产出指标", "产出指标"),
+    ("1.产出指标", "1.产出指标"),  # two marks: not a stray one
+    ("数1量指标", "数1量指标"),  # a stub stands beside a label, not inside it
+])
+def test_a_level_name_with_a_stray_mark_is_the_name(read, name):
+    from extract.segment import load_lexicon
+
+    assert load_lexicon().level_name(read) == name

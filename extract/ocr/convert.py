@@ -147,7 +147,8 @@ _COLON_DECIMAL = re.compile(r"^([≥≤<>=≧≦]?\d+)[:：](\d{1,2}(?:%|[\u3400
 _TRAILING_SPECKS = frozenset(_SPECK_MARKS) - {":", ";"}
 _ENDS_PRINT = re.compile(r"[\u3400-\u9fff0-9%‰)]")  # what a speck may follow at a run's end
 _SPECK_CLASS = "[" + re.escape(_SPECK_MARKS) + "]"
-_LEADING_SPECKS = re.compile(rf"^(?:{_SPECK_CLASS}\s*)+(?=[\u3400-\u9fff0-9])")
+_LEADING_SPECKS = re.compile(rf"^(?:{_SPECK_CLASS}\s*)+(?=[\u3400-\u9fff0-9])"
+                             rf"|^(?:[{re.escape(_SPECK_MARKS)},、]\s*)+(?=[≥≤<>=≧≦═])")  # nor before an operator
 # After print at a run's end: a gap and specks ("29.10 :"), or specks straight after it;
 # ":" and ";" are print after a Chinese character ("年度资金总额：") or a clause ("96.2%;"), but
 # not straight after a number's digit ("20.00:").
@@ -157,6 +158,8 @@ _TRAILING_SPECK_RUN = re.compile(
     rf"|(?<=[\u3400-\u9fff0-9%‰)]){_TRAILING_CLASS}(?:{_SPECK_CLASS}|\s)*$"
     rf"|(?<=[0-9])[:;](?:{_SPECK_CLASS}|\s)*$")
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.．]$")
+# "=.100%": a speck between an operator and its number (print writes "=0.5", never "=.5").
+_SPECK_AFTER_OPERATOR = re.compile(r"(?<=^[≥≤<>=≧≦═])[.·`'](?=\d)")
 # Confidence left to a reading whose edges were cleaned: a doubt until a second reading agrees.
 SPECK_DOUBT = 0.8
 # Readings print does not make, whatever the recogniser's score: "°" after a Chinese
@@ -209,6 +212,7 @@ def without_specks(text: str) -> str:
     # ... and after it at the run's end: "29.10 :", "12.50 ·.".
     if trail := _TRAILING_SPECK_RUN.search(folded):
         out = out[:trail.start()]
+    out = _SPECK_AFTER_OPERATOR.sub("", out)
     if m := _COLON_DECIMAL.match(out):
         out = f"{m.group(1)}.{m.group(2)}"
     return out

@@ -36,6 +36,9 @@ _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
 # Marks no label starts or ends with: a scan's speck read beside one (",年度资金总额",
 # "预期目标,"). A label's own colon ("其中:") is matched as printed.
 _EDGE_MARKS = ",，.。、·;；'\"`"
+# What a stub of a broken rule beside a label, or a speck inside one, is read as.
+RULE_STUBS = frozenset("|丨「」[]Il1!H")
+_STRAY_MARKS = RULE_STUBS | frozenset(_EDGE_MARKS) | frozenset(":：")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
 
@@ -153,6 +156,19 @@ class Lexicon:
             if any(_substitutions(t[i : i + len(sp)], sp) <= allowed for i in range(len(t) - len(sp) + 1)):
                 return True
         return False
+
+    def level_name(self, text: str) -> str:
+        """A 一级/二级指标 name as printed: a known name with one stray mark in it (a rule's stub
+        beside it, "1社会效益指标", "成本指标丨"; a speck, "产出指"标") is that name."""
+        t = compact(text)
+        names = self.level1_names | self.level2_names
+        if t in names or len(t) < 3:
+            return text
+        for i, ch in enumerate(t):
+            if ch in _STRAY_MARKS and (i == 0 or i == len(t) - 1 or ch not in RULE_STUBS) \
+                    and (name := t[:i] + t[i + 1:]) in names:
+                return name
+        return text
 
     def funds_line(self, label: str) -> str:
         """Canonical name of a 项目资金 line: a lexicon key, else the label without "其中:"."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.segment.lexicon import Lexicon
+from extract.segment.lexicon import RULE_STUBS, Lexicon
 from extract.segment.regions import FormRegion
 from extract.segment.stitch import LogicalCell as Cell
 from extract.segment.stitch import LogicalTable, stitch
@@ -24,8 +24,16 @@ _MIN_OVERLAP = 0.5
 # Columns every variant of the form has; one not found means values were not read.
 _REQUIRED_FUNDS_COLUMNS = ("budget_full_year", "executed")
 _REQUIRED_INDICATOR_COLUMNS = ("level1", "level3", "target", "actual", "weight", "score")
+_REQUIRED_COLUMNS = {"funds_columns": _REQUIRED_FUNDS_COLUMNS, "indicator_columns": _REQUIRED_INDICATOR_COLUMNS}
+# A header cell read as letters or digits and no Chinese character: a label misread, not printed so.
+_MISREAD_LABEL = re.compile(r"[^\u3400-\u9fff]*[0-9A-Za-z][^\u3400-\u9fff]*")
 _VALUE_KEYS = ("weight", "score")
+# What a value cell's reading looks like when it is a number, misread or not ("200.(0", "—").
+_NUMBER_LIKE = re.compile(r"^[\d.,:()%\-—]*\d[\d.,:()%\-—]*$")
 _ONLY_MARKS = re.compile(r"^[^\w\u3400-\u9fff]+$")
+# What specks of a scan's noise are read as; a row holding only these holds nothing printed
+# (a dash or a slash is print: the mark of a value that does not apply).
+_ONLY_SPECKS = re.compile(r"^[.·`'‘’!:;*•・,，。、\s]+$")
 # A header cell longer than this is text, not a column label.
 _MAX_LABEL_LENGTH = 20
 # Points a label declares: "(20分)", "(20分*执行率)".
@@ -106,7 +114,7 @@ class _Walker:
             if self.form.grade is not None:  # the line may stand alone on the next page
                 self.form.page_end = max(self.form.page_end, self.form.grade.page)
         goals = self.goal_weights if self.goal_blocks > 1 else None
-        self.form.indicators = _resolve_indicators(self.rows, self.lex, goals)
+        self.form.indicators = _resolve_indicators(self.rows, self.lex, goals, self.form.problems)
         self._check_blocks()
         return self.form
 
@@ -140,14 +148,14 @@ class _Walker:
             # 年初预算数 | 全年预算数 | 全年执行数 open the 项目资金 block where its label went unread
             # (a rule misread through 项目资金(万元) parts it from its text): the first cell no
             # column's label stands for it.
-            label = next((c for c in starting if self.lex.match("funds_columns", c.text) is None), None)
+            label = next((c for c in starting if self._no_heading("funds_columns", c)), None)
             if label is not None:
                 self._funds_header(label, starting)
                 return
         if self.state != "goals" and self._goals_heading_row(starting):
             # 预期目标 | 实际完成情况 open the goals block even where its label went unread (a
             # seal over 年度总体目标): its rows are not 项目资金 lines.
-            label = next((c for c in starting if c.text and self.lex.match("goals_columns", c.text) is None), None)
+            label = next((c for c in starting if c.text and self._no_heading("goals_columns", c)), None)
             self._goals_header(label, starting, page)
             return
         if "total" in blocks:
@@ -197,6 +205,7 @@ class _Walker:
                 if len(left) == 1:
                     keys[i] = left.pop()
                     taken.add(keys[i])
+        self._by_elimination(table, cells, keys)
         columns = []
         for cell, key in zip(cells, keys):
             label = compact(cell.text)
@@ -206,6 +215,20 @@ class _Walker:
                     and not _ONLY_MARKS.match(label):  # a speck read alone in a header cell is no label
                 self.form.unmapped_labels.append(label)
         return columns
+
+    def _by_elimination(self, table: str, cells: list[Cell], keys: list[str | None]) -> None:
+        """A header label read as no word at all ("4", a seal over 分值) heads the one
+        column every form has that the row lacks: in doubt, the form told why."""
+        missing = [k for k in _REQUIRED_COLUMNS.get(table, ()) if k not in keys]
+        # (An empty cell, or one holding a speck, is no misread label: the 项目资金 header row
+        # leaves one above its lines' names.)
+        unread = [i for i, cell in enumerate(cells)
+                  if keys[i] is None and _MISREAD_LABEL.fullmatch(compact(cell.text))]
+        if len(missing) == 1 and len(unread) == 1:
+            i = unread[0]
+            keys[i] = missing[0]
+            label = self.lex.tables[table][missing[0]][0]
+            self.form.problems.append(f"{label} column named by elimination: its label read {compact(cells[i].text)!r}")
 
     def _unglued(self, table: str, cells: list[Cell]) -> tuple[list[Cell], list[str | None]]:
         """The header cells with their keys; a cell whose text is two labels glued together
@@ -230,10 +253,14 @@ class _Walker:
         if len(inside) != 1 or len(text) > 2 * _MAX_LABEL_LENGTH:
             return None
         for i in range(2, len(text) - 1):
-            left, right = self.lex.match(table, text[:i], strict=True), self.lex.match(table, text[i:], strict=True)
-            if left and right and left != right:
-                cut = inside[0]
-                return [(_Span(cell, cell.x0, cut), left), (_Span(cell, cut, cell.x1), right)]
+            # What is left of the lost rule may be read between the two ("分值「执行率").
+            gaps = (0, 1) if text[i] in RULE_STUBS else (0,)
+            for gap in gaps:
+                left = self.lex.match(table, text[:i], strict=True)
+                right = self.lex.match(table, text[i + gap:], strict=True)
+                if left and right and left != right:
+                    cut = inside[0]
+                    return [(_Span(cell, cell.x0, cut), left), (_Span(cell, cut, cell.x1), right)]
         return None
 
     def _funds_line(self, starting: list[Cell], page: int) -> None:
@@ -246,22 +273,59 @@ class _Walker:
             key = _map_cell(cell, self.funds_columns)
             if key and cell not in label_cells:
                 values[key] = Field.of(cell)
+        spilt = self._spilt_numbers(label_cells, values)
         label_text = "".join(c.text for c in label_cells)
+        for text in spilt:
+            label_text = label_text.replace(text, "", 1).strip()
         if not label_text and not any(f.text for f in values.values()):
             return
         label = Field.of(label_cells[0]) if label_cells else Field("", 1.0, page, (0, 0, 0, 0))
-        if len(label_cells) > 1:
+        if len(label_cells) > 1 or spilt:
             label = Field(label_text, min(c.confidence for c in label_cells), page, label.bbox, label.text_bbox)
         self.form.fund_lines.append(RawFundLine(label, values))
 
+    def _spilt_numbers(self, label_cells: list[Cell], values: dict[str, Field]) -> list[str]:
+        """A number read inside a line's label cell, standing in a value column the row has no
+        cell of ("年度资金总额 200.00": the rule between them lost), is that column's value.
+        Returns the texts taken out of the label."""
+        taken = []
+        for cell in label_cells:
+            for col in self.funds_columns:
+                if col.key in values:
+                    continue
+                words = [w for w in getattr(cell, "words", ()) if col.x0 <= w.cx <= col.x1]
+                text = "".join(w.text for w in words)
+                if words and _NUMBER_LIKE.match(text):
+                    box = (min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words),
+                           max(w.y1 for w in words))
+                    values[col.key] = Field(text, min(w.confidence for w in words), cell.page,
+                                            (col.x0, cell.y0, col.x1, cell.y1), box)
+                    taken.append(text)
+        return taken
+
     # -- goals ------------------------------------------------------------------------------
     def _funds_heading_row(self, starting: list[Cell]) -> bool:
-        keys = {self.lex.match("funds_columns", c.text, strict=True) for c in starting if c.text}
-        return {"budget_full_year", "executed"} <= keys and len(keys - {None}) >= 3
+        keys = self._heading_keys("funds_columns", starting)
+        return {"budget_full_year", "executed"} <= keys and len(keys) >= 3
 
     def _goals_heading_row(self, starting: list[Cell]) -> bool:
-        keys = {self.lex.match("goals_columns", c.text, strict=True) for c in starting if c.text}
-        return {"planned", "actual"} <= keys
+        return {"planned", "actual"} <= self._heading_keys("goals_columns", starting)
+
+    def _no_heading(self, table: str, cell: Cell) -> bool:
+        return self.lex.match(table, cell.text) is None and not self._glued_halves(table, cell)
+
+    def _heading_keys(self, table: str, starting: list[Cell]) -> set[str]:
+        """The column keys a row's cells spell as printed, two glued labels each giving theirs
+        ("预期目标实际完成情况": a rule lost between them)."""
+        keys = set()
+        for cell in starting:
+            if not cell.text:
+                continue
+            if key := self.lex.match(table, cell.text, strict=True):
+                keys.add(key)
+            elif halves := self._glued_halves(table, cell):
+                keys.update(k for _, k in halves)
+        return keys
 
     def _goals_header(self, label: Cell | None, starting: list[Cell], page: int) -> None:
         self.state = "goals"
@@ -386,9 +450,11 @@ def _text(cell: Cell | None) -> str:
     return cell.text if cell is not None else ""
 
 
-def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int, float] | None = None) -> list[RawIndicator]:
+def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int, float] | None = None,
+                        problems: list[str] | None = None) -> list[RawIndicator]:
     """Fill merged names down and drop blank rows. `goals`: where a form has several goal
-    blocks, the points each declares (a row records its block)."""
+    blocks, the points each declares (a row records its block). A row that held only specks
+    is dropped as blank and told in `problems` (a row a seal blotted out would read so too)."""
     names1: dict[int, _Name] = {}
     names2: dict[int, _Name] = {}
     prev: _IndicatorRow | None = None
@@ -399,8 +465,15 @@ def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int
         row.level2 = _level_name(row, prev, "level2", names2, same_group)
         prev = row
         fields = {k: Field.of(c) for k, c in row.cells.items() if k not in ("level1", "level2")}
-        if not any(fields.get(k) and fields[k].text for k in ("level3", "target", "actual", "weight", "score")):
+        texts = [fields[k].text for k in ("level3", "target", "actual", "weight", "score") if k in fields]
+        if not any(texts):
             continue  # a blank row: a second-level name printed with nothing under it
+        if all(not t or _ONLY_SPECKS.match(t) for t in texts):
+            if problems is not None:
+                under = row.level2.field.text if row.level2 and row.level2.field else "?"
+                problems.append(f"a row under {under} held only specks ({' '.join(t for t in texts if t)!r}): "
+                                "taken as blank")
+            continue
         out.append(
             RawIndicator(
                 level1=row.level1.field if row.level1 else None,

@@ -124,7 +124,7 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         form.funds_score = total_line.score
     elif seg.fund_lines:
         rd.flag("年度资金总额 line not found")
-    form.indicators = [_indicator(i, raw, rd) for i, raw in enumerate(seg.indicators)]
+    form.indicators = [_indicator(i, raw, rd, lex) for i, raw in enumerate(seg.indicators)]
     if method == "ocr":
         # A named row with nothing else read: a rule misread across a row (its name split in
         # two), or values lost under a seal — either way the rows cannot be trusted as read.
@@ -297,7 +297,7 @@ def _line_names(labels: list[str], lex: Lexicon) -> list[str]:
     return names
 
 
-def _indicator(index: int, raw, rd: _Reader) -> Indicator:
+def _indicator(index: int, raw, rd: _Reader, lex: Lexicon) -> Indicator:
     row = _Reader()
     cells = raw.cells
     split = "target_op" in cells or "target_unit" in cells
@@ -327,10 +327,11 @@ def _indicator(index: int, raw, rd: _Reader) -> Indicator:
     level1_weight = None
     if m := _LEVEL1_WEIGHT.match(level1):
         level1, level1_weight = m.group(1), float(m.group(2))
+    level1 = lex.level_name(level1)
     ind = Indicator(
         indicator_index=index,
         level1=level1,
-        level2=row.text(raw.level2, "") or "",
+        level2=lex.level_name(row.text(raw.level2, "") or ""),
         level3=row.text(cells.get("level3"), "") or "",
         target=target,
         actual=actual,
