@@ -166,3 +166,27 @@ def test_an_operator_read_as_printed_keeps_its_printed_form(text):
     word = Word(text, float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1),
                 float(ys.max()), 10.0, 0.97)
     assert _leading_operator(word, ink, 1.0).text == text
+
+
+@pytest.mark.parametrize("printed, read", [("≤3天", "s3天"), ("≤4.50万元", "$4.50万元"), ("≥45个", "S45个")])
+def test_an_operator_read_as_a_letter_is_the_operator_its_ink_shows_in_doubt(printed, read):
+    from extract.ocr.page import CORRECTED_OPERATOR_CONFIDENCE, _leading_operator
+    from extract.pages.types import Word
+
+    ink = glyph_ink(printed, "china-s", 10, 200)
+    ys, xs = np.nonzero(ink)
+    word = Word(read, float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1),
+                float(ys.max()), 10.0, 0.97)
+    got = _leading_operator(word, ink, 1.0)
+    assert (got.text, got.confidence) == (printed, CORRECTED_OPERATOR_CONFIDENCE)
+
+
+def test_a_letter_before_a_number_whose_ink_shows_no_operator_stays_as_read():
+    from extract.ocr.page import _leading_operator
+    from extract.pages.types import Word
+
+    ink = glyph_ink("S45个", "china-s", 10, 200)
+    ys, xs = np.nonzero(ink)
+    word = Word("S45个", float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1),
+                float(ys.max()), 10.0, 0.97)
+    assert _leading_operator(word, ink, 1.0).text == "S45个"

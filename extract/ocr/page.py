@@ -11,6 +11,7 @@ its input: each returns new records.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -179,6 +180,8 @@ def settle_lone_glyphs(cells: list[CellWords], ink: np.ndarray, scale: float) ->
 # of values.form): measured on the scan fixtures, the doubts that unsure operators raise
 # also cover other misreadings of their forms that no other check catches yet.
 CORRECTED_OPERATOR_CONFIDENCE = 0.9
+# Letters the recogniser reads an operator as, before a number.
+_OPERATOR_AS_LETTER = re.compile(r"^[sS$§](?=\d)")
 
 
 def settle_leading_operators(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
@@ -189,10 +192,16 @@ def settle_leading_operators(cells: list[CellWords], ink: np.ndarray, scale: flo
 
 
 def _leading_operator(word: Word, ink: np.ndarray, scale: float) -> Word:
-    if len(word.text) < 2 or word.text[0] not in OPERATOR_READINGS:
+    misread = _OPERATOR_AS_LETTER.match(word.text) is not None
+    if len(word.text) < 2 or not (word.text[0] in OPERATOR_READINGS or misread):
         return word
     glyph = leading_glyph(crop(ink, (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)))
     sign = operator_shape(glyph) if glyph is not None else None
+    if misread:
+        # "s3天", "$4.50万元": a ≤ its ink shows, read as a letter print never puts before a number.
+        if sign is None:
+            return word
+        return replace(word, text=sign + word.text[1:], confidence=min(word.confidence, CORRECTED_OPERATOR_CONFIDENCE))
     if sign is not None and sign != word.text[0] and operator_of(sign) == operator_of(word.text[0]):
         # ≧ read as ≥ (PP-OCRv4 has no ≧): the same operator, taken as printed.
         word = replace(word, text=sign + word.text[1:])
