@@ -4,6 +4,8 @@ so the scores are scores and the notes notes."""
 
 from __future__ import annotations
 
+import pytest
+
 from extract.document import process_document
 from extract.pages.mupdf import pymupdf
 
@@ -109,9 +111,11 @@ def test_glued_goal_headings_open_the_goals_block_under_a_misread_label(tmp_path
     assert [ln.line for ln in form.fund_lines] == ["年度资金总额"]
 
 
-def test_a_number_in_a_funds_label_cell_that_lost_its_rule_is_the_value_of_its_column(tmp_path):
-    """"年度资金总额 100.00" in one cell (the rule between label and 年初预算数 lost): 100.00 is
-    the line's 年初预算数, not part of its name."""
+@pytest.mark.parametrize("one_run", [False, True])
+def test_a_number_in_a_funds_label_cell_that_lost_its_rule_is_the_value_of_its_column(tmp_path, one_run):
+    """"年度资金总额 80.00" in one cell (the rule between label and 年初预算数 lost): 80.00 is
+    the line's 年初预算数, not part of its name. Run on from the label with no gap, no part
+    of it is taken for the value (the form is flagged instead)."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
@@ -127,11 +131,19 @@ def test_a_number_in_a_funds_label_cell_that_lost_its_rule_is_the_value_of_its_c
          ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
     ]
+    if one_run:
+        rows[3][0] = ("", 0, 3)
     for r, cells in enumerate(rows):
         _row(page, 90 + r * ROW_H, cells)
-    page.insert_text((COLS[2] + 20, 90 + 3 * ROW_H + 12), "80.00", fontname="china-s", fontsize=7)
+    if one_run:  # the label and the number one word, running into the 年初预算数 column
+        page.insert_text((COLS[0] + 2, 90 + 3 * ROW_H + 18), "年度资金总额80.00", fontname="china-s", fontsize=16)
+    else:
+        page.insert_text((COLS[2] + 20, 90 + 3 * ROW_H + 12), "80.00", fontname="china-s", fontsize=7)
     path = tmp_path / "spilt.pdf"
     doc.save(path)
     form = process_document(path, "spilt.pdf").forms[0]
     line = form.fund_lines[0]
-    assert (line.line, line.budget_initial, line.budget_full_year, line.executed) == ("年度资金总额", 80.0, 100.0, 90.0)
+    if one_run:  # a text layer's characters, no gap where the rule stood: never a part taken for the number
+        assert line.budget_initial is None and form.needs_review
+    else:
+        assert (line.line, line.budget_initial, line.budget_full_year, line.executed) == ("年度资金总额", 80.0, 100.0, 90.0)

@@ -89,6 +89,9 @@ def test_a_misread_label_is_settled_by_elimination():
     assert lex.near("indicator_columns", "4") == set()
     assert lex.match("indicator_columns", "实际完成值,") == "actual"
     assert lex.match("goals_columns", ".预期目标") == "planned"
+    # a rule's stub read as letters after a label; print puts letters after one only in brackets
+    assert lex.match("funds_columns", "年初预算数lt") == "budget_initial"
+    assert lex.match("funds_columns", "年初预算数lt", strict=True) is None
 
 
 LEADING = [("≥2次", "≥"), ("=0次", "="), (">3000人次", ">"), ("≤4.80万元", "≤"), ("<5%", "<"),

@@ -39,6 +39,9 @@ _EDGE_MARKS = ",，.。、·;；'\"`"
 # What a stub of a broken rule beside a label, or a speck inside one, is read as.
 RULE_STUBS = frozenset("|丨「」[]Il1!H")
 _STRAY_MARKS = RULE_STUBS | frozenset(_EDGE_MARKS) | frozenset(":：")
+# Letters a label ends in where a rule's stub beside it was read ("年初预算数lt"); print puts
+# a letter after a label only in brackets ("全年预算数(A)").
+_STUB_TAIL = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|丨]{1,2}$")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
 
@@ -121,7 +124,7 @@ class Lexicon:
         return keys
 
     def _match(self, table: str, label: str, strict: bool = False) -> str | None:
-        text = compact(label) if strict else _undash(compact(label).strip(_EDGE_MARKS))
+        text = compact(label) if strict else _undash(_STUB_TAIL.sub("", compact(label).strip(_EDGE_MARKS)))
         if not text:
             return None
         tail = _LABEL_TAIL_RE if strict else _LABEL_TAIL

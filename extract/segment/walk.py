@@ -30,6 +30,10 @@ _MISREAD_LABEL = re.compile(r"[^\u3400-\u9fff]*[0-9A-Za-z][^\u3400-\u9fff]*")
 _VALUE_KEYS = ("weight", "score")
 # What a value cell's reading looks like when it is a number, misread or not ("200.(0", "—").
 _NUMBER_LIKE = re.compile(r"^[\d.,:()%\-—]*\d[\d.,:()%\-—]*$")
+_DASHES = re.compile(r"^[-—–~]+$")
+# A value apart from its line's label stands this many ems clear of it (the two cells' margins).
+_SPILT_GAP_EMS = 0.5
+_LABEL_THEN_NUMBER = re.compile(r"^(.*[\u3400-\u9fff):：])\s*([\d.,:()%\-—]*\d[\d.,:()%\-—]*|[-—–~]+)$")
 _ONLY_MARKS = re.compile(r"^[^\w\u3400-\u9fff]+$")
 # What specks of a scan's noise are read as; a row holding only these holds nothing printed
 # (a dash or a slash is print: the mark of a value that does not apply).
@@ -291,11 +295,24 @@ class _Walker:
         taken = []
         for cell in label_cells:
             for col in self.funds_columns:
-                if col.key in values:
+                if col.key in values and values[col.key].text.strip():
                     continue
                 words = [w for w in getattr(cell, "words", ()) if col.x0 <= w.cx <= col.x1]
+                before = [w for w in getattr(cell, "words", ()) if w.cx < col.x0 and w.text.strip()]
+                if words and before and min(w.x0 for w in words) - max(w.x1 for w in before) < _SPILT_GAP_EMS * max(
+                        w.size for w in words):
+                    continue  # no gap where the rule stood: one text run on across the column's edge
                 text = "".join(w.text for w in words)
-                if words and _NUMBER_LIKE.match(text):
+                if not words:
+                    # ...or read in one run with the label, the run ending inside the column
+                    # ("年度资金总额200.00"): its number is the part past the last Chinese character.
+                    runs = [(w, m) for w in getattr(cell, "words", ())
+                            if col.x0 < w.x1 <= col.x1 + 2 and w.cx < col.x0 and (m := _LABEL_THEN_NUMBER.match(w.text))]
+                    if len(runs) != 1:
+                        continue
+                    word, m = runs[0]
+                    words, text = [word], m.group(2)
+                if _NUMBER_LIKE.match(text) or _DASHES.match(text):
                     box = (min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words),
                            max(w.y1 for w in words))
                     values[col.key] = Field(text, min(w.confidence for w in words), cell.page,
