@@ -24,15 +24,38 @@ def _row(page, y, cells, rules=True):
     page.draw_line((COLS[0], y + ROW_H), (COLS[-1], y + ROW_H), width=0.6)
 
 
-def test_a_glued_header_label_heads_both_its_columns(tmp_path):
+PROJECT_ROWS = [
+    [("项目名称", 0, 2), ("示例项目", 2, 6)],
+    [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+]
+FUNDS_HEADING = [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
+                 ("执行率", 6, 1), ("得分", 7, 1)]
+INDICATOR_HEADING = [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1),
+                     ("实际完成值", 4, 1), ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)]
+
+
+def row_y(r: int) -> float:
+    return 90 + r * ROW_H
+
+
+def form_pdf(path, rows, extra=None):
+    """A one-page form of `rows` (see _row) under its title, saved at `path`; `extra(page)`
+    adds what a row's cells do not (text set across a lost rule)."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
+    for r, cells in enumerate(rows):
+        _row(page, row_y(r), cells)
+    if extra is not None:
+        extra(page)
+    doc.save(path)
+    return path
+
+
+def test_a_glued_header_label_heads_both_its_columns(tmp_path):
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
-        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
-         ("执行率", 6, 1), ("得分", 7, 1)],
+        *PROJECT_ROWS,
+        FUNDS_HEADING,
         [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00%", 6, 1),
          ("9.00", 7, 1)],
         [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
@@ -43,10 +66,7 @@ def test_a_glued_header_label_heads_both_its_columns(tmp_path):
          ("50", 5, 1), ("50", 6, 1), ("宣传到位", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
     ]
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
-    path = tmp_path / "glued.pdf"
-    doc.save(path)
+    path = form_pdf(tmp_path / "glued.pdf", rows)
     res = process_document(path, "glued.pdf")
     assert res.status == "ok", res.error
     form = res.forms[0]
@@ -56,26 +76,18 @@ def test_a_glued_header_label_heads_both_its_columns(tmp_path):
 
 def test_a_stub_of_the_lost_rule_between_glued_labels_is_no_part_of_either(tmp_path):
     """"分值「执行率": the stub left of a broken rule is read between the two labels."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        *PROJECT_ROWS,
         [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1),
          ("分值「执行率", 5, 2), ("得分", 7, 1)],
         [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90%", 6, 1),
          ("9.00", 7, 1)],
-        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
-         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        INDICATOR_HEADING,
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
          ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
     ]
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
-    path = tmp_path / "glued_stub.pdf"
-    doc.save(path)
+    path = form_pdf(tmp_path / "glued_stub.pdf", rows)
     form = process_document(path, "glued_stub.pdf").forms[0]
     assert (form.funds_weight, form.execution_rate_pct, form.funds_score) == (10.0, 90.0, 9.0)
     assert form.unmapped_labels == []
@@ -84,28 +96,19 @@ def test_a_stub_of_the_lost_rule_between_glued_labels_is_no_part_of_either(tmp_p
 def test_glued_goal_headings_open_the_goals_block_under_a_misread_label(tmp_path):
     """"预期目标实际完成情况" in one cell and the block's label half lost ("体目标"): the
     goal texts are still goals, not 项目资金 lines."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
-        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
-         ("执行率", 6, 1), ("得分", 7, 1)],
+        *PROJECT_ROWS,
+        FUNDS_HEADING,
         [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90%", 6, 1),
          ("9.00", 7, 1)],
         [("体目标", 0, 2), ("预期目标实际完成情况", 2, 6)],
         [("", 0, 2), ("培训100人次", 2, 3), ("培训90人次", 5, 3)],
-        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
-         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        INDICATOR_HEADING,
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
          ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
     ]
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
-    path = tmp_path / "glued_goals.pdf"
-    doc.save(path)
+    path = form_pdf(tmp_path / "glued_goals.pdf", rows)
     form = process_document(path, "glued_goals.pdf").forms[0]
     assert (form.goal_planned, form.goal_actual) == ("培训100人次", "培训90人次")
     assert [ln.line for ln in form.fund_lines] == ["年度资金总额"]
@@ -116,31 +119,22 @@ def test_a_number_in_a_funds_label_cell_that_lost_its_rule_is_the_value_of_its_c
     """"年度资金总额 80.00" in one cell (the rule between label and 年初预算数 lost): 80.00 is
     the line's 年初预算数, not part of its name. Run on from the label with no gap, no part
     of it is taken for the value (the form is flagged instead)."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
-        [("项目资金(万元)", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
-         ("执行率", 6, 1), ("得分", 7, 1)],
+        *PROJECT_ROWS,
+        FUNDS_HEADING,
         [("年度资金总额", 0, 3), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90%", 6, 1), ("9.00", 7, 1)],
-        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
-         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        INDICATOR_HEADING,
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
          ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
     ]
-    if one_run:
-        rows[3][0] = ("", 0, 3)
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
     if one_run:  # the label and the number one word, running into the 年初预算数 column
-        page.insert_text((COLS[0] + 2, 90 + 3 * ROW_H + 18), "年度资金总额80.00", fontname="china-s", fontsize=16)
+        rows[3][0] = ("", 0, 3)
+        text, at, size = "年度资金总额80.00", (COLS[0] + 2, row_y(3) + 18), 16
     else:
-        page.insert_text((COLS[2] + 20, 90 + 3 * ROW_H + 12), "80.00", fontname="china-s", fontsize=7)
-    path = tmp_path / "spilt.pdf"
-    doc.save(path)
+        text, at, size = "80.00", (COLS[2] + 20, row_y(3) + 12), 7
+    path = form_pdf(tmp_path / "spilt.pdf", rows,
+                    lambda page: page.insert_text(at, text, fontname="china-s", fontsize=size))
     form = process_document(path, "spilt.pdf").forms[0]
     line = form.fund_lines[0]
     if one_run:  # a text layer's characters, no gap where the rule stood: never a part taken for the number

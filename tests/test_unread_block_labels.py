@@ -4,31 +4,22 @@ is still found by its column labels: its lines are read, and the lost label is n
 from __future__ import annotations
 
 from extract.document import process_document
-from extract.pages.mupdf import pymupdf
-from test_glued_labels import ROW_H, _row
+from test_glued_labels import INDICATOR_HEADING, PROJECT_ROWS, form_pdf
 
 
 def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_unread(tmp_path):
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        *PROJECT_ROWS,
         [("", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
          ("执行率", 6, 1), ("得分", 7, 1)],
         [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00%", 6, 1),
          ("9.00", 7, 1)],
-        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
-         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        INDICATOR_HEADING,
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
          ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
     ]
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
-    path = tmp_path / "unlabelled_funds.pdf"
-    doc.save(path)
+    path = form_pdf(tmp_path / "unlabelled_funds.pdf", rows)
     form = process_document(path, "unlabelled_funds.pdf").forms[0]
     assert (form.budget_initial, form.budget_full_year, form.executed, form.funds_score) == (100.0, 100.0, 90.0, 9.0)
     assert [ln.line for ln in form.fund_lines] == ["年度资金总额"]
@@ -38,14 +29,9 @@ def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_u
 def test_an_indicator_row_holding_only_specks_is_blank_and_said_so(tmp_path):
     """A second-level name printed with nothing under it, where noise left ".." in a value
     cell, is no indicator: the rows after it keep their own values, and the form says why."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
-        [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
-         ("分值", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
+        *PROJECT_ROWS,
+        INDICATOR_HEADING,
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
          ("50", 5, 1), ("45", 6, 1), ("报名不足", 7, 1)],
         [("产出指标", 0, 1), ("质量指标", 1, 1), ("", 2, 1), ("", 3, 1), ("..", 4, 1), ("", 5, 1), ("", 6, 1),
@@ -54,10 +40,7 @@ def test_an_indicator_row_holding_only_specks_is_blank_and_said_so(tmp_path):
          ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
     ]
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
-    path = tmp_path / "speck_row.pdf"
-    doc.save(path)
+    path = form_pdf(tmp_path / "speck_row.pdf", rows)
     form = process_document(path, "speck_row.pdf").forms[0]
     assert [(i.level2, i.level3, i.target, i.actual) for i in form.indicators] == [
         ("数量指标", "培训人次", "≥100人次", "90人次"), ("时效指标", "完成时限", "15天以内", "12天")]
@@ -66,12 +49,8 @@ def test_an_indicator_row_holding_only_specks_is_blank_and_said_so(tmp_path):
 
 def test_a_header_label_read_as_no_word_heads_the_one_column_the_row_lacks(tmp_path):
     """"4" where 分值 is printed (a seal over it): the weights are read, the form in doubt."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_text((190, 60), "项目支出绩效自评表", fontname="china-s", fontsize=14)
     rows = [
-        [("项目名称", 0, 2), ("示例项目", 2, 6)],
-        [("主管部门", 0, 2), ("示例局", 2, 3), ("实施单位", 5, 1), ("示例中心", 6, 2)],
+        *PROJECT_ROWS,
         [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
          ("4", 5, 1), ("得分", 6, 1), ("偏差原因分析及改进措施", 7, 1)],
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
@@ -80,10 +59,7 @@ def test_a_header_label_read_as_no_word_heads_the_one_column_the_row_lacks(tmp_p
          ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
         [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
     ]
-    for r, cells in enumerate(rows):
-        _row(page, 90 + r * ROW_H, cells)
-    path = tmp_path / "unread_weight.pdf"
-    doc.save(path)
+    path = form_pdf(tmp_path / "unread_weight.pdf", rows)
     form = process_document(path, "unread_weight.pdf").forms[0]
     assert [(i.weight, i.score) for i in form.indicators] == [(50.0, 45.0), (50.0, 50.0)]
     assert form.needs_review and any("分值 column named by elimination" in r for r in form.review_reasons)

@@ -180,3 +180,23 @@ def test_a_level_name_with_a_stray_mark_is_the_name(read, name):
     from extract.segment import load_lexicon
 
     assert load_lexicon().level_name(read) == name
+
+
+@pytest.mark.parametrize("level1, level2, sure", [
+    ("产出指标", "数量指标", True), ("效益指标", "可持续影响指标", True), ("产出指标", "社会效益指标", False),
+    ("产出指杯", "数量指标", False),  # a misread name agrees with nothing
+])
+def test_level_names_read_apart_that_agree_are_sure(level1, level2, sure):
+    """Two unsure readings, 一级 and 二级, that spell a pair one holds the other of: both right."""
+    from extract.segment import load_lexicon
+    from extract.segment.types import Field, RawIndicator, SegmentedForm
+    from extract.values.form import to_form
+
+    box = (0.0, 0.0, 100.0, 20.0)
+    cells = {name: Field(text, 0.99, 1, box) for name, text in
+             [("level3", "培训人次"), ("target", "≥100人次"), ("actual", "120人次"), ("weight", "10"), ("score", "10")]}
+    row = RawIndicator(Field(level1, 0.7, 1, box), Field(level2, 0.7, 1, box), cells, 1)
+    seg = SegmentedForm("项目支出绩效自评表", 1, 1, 2024, "mof2020", notes=["单位：万元"], indicators=[row])
+    form = to_form(seg, 0, "ocr", load_lexicon())
+    unsure = any("read below confidence" in r for r in form.review_reasons)
+    assert unsure is not sure

@@ -94,6 +94,7 @@ class Lexicon:
     grades: frozenset[str]
     families: tuple[Family, ...] = ()
     ignored: frozenset[str] = frozenset()  # labels of columns kept in no field
+    level_pairs: frozenset[tuple[str, str]] = frozenset()  # (一级, 二级) names, the first holding the second
 
     def family(self, title: str, labels: Iterable[str]) -> str:
         """forms.template: the first family whose markers the form shows (labels compacted)."""
@@ -212,6 +213,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         tables=tables,
         level1_names=frozenset(compact(s) for s in data["indicator_names"]["level1"]),
         level2_names=frozenset(compact(s) for s in data["indicator_names"]["level2"]),
+        level_pairs=frozenset((compact(a), compact(b)) for a, bs in data["indicator_names"].get("under", {}).items()
+                              for b in bs),
         grades=frozenset(data["grades"]["values"]),
         ignored=frozenset(compact(s) for s in data.get("ignored", {}).get("labels", ())),
         families=tuple(_family(f) for f in data.get("families", ())),

@@ -7,6 +7,7 @@ gets confidence 0 and puts the form under review: never a guess.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extract.records import FieldBox, Form, FundLine, Indicator
 from extract.segment.lexicon import Lexicon
@@ -124,6 +125,7 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         form.funds_score = total_line.score
     elif seg.fund_lines:
         rd.flag("年度资金总额 line not found")
+    _settle_agreeing_level_names(seg, lex)
     form.indicators = [_indicator(i, raw, rd, lex) for i, raw in enumerate(seg.indicators)]
     if method == "ocr":
         # A named row with nothing else read: a rule misread across a row (its name split in
@@ -295,6 +297,22 @@ def _line_names(labels: list[str], lex: Lexicon) -> list[str]:
             if len(left) == 1:
                 names[i] = left.pop()
     return names
+
+
+# Below this a reading of a level name is not taken as sure, whatever it agrees with.
+LEVEL_PAIR_FLOOR = 0.5
+
+
+def _settle_agreeing_level_names(seg: SegmentedForm, lex: Lexicon) -> None:
+    """A row's 一级 and 二级 names, read apart, that spell a pair the first holds the second of
+    (产出指标 | 数量指标) are both read right, however unsure each reading alone."""
+    for raw in seg.indicators:
+        a, b = raw.level1, raw.level2
+        if a is None or b is None or min(a.confidence, b.confidence) < LEVEL_PAIR_FLOOR:
+            continue
+        if (compact(lex.level_name(a.text)), compact(lex.level_name(b.text))) in lex.level_pairs:
+            raw.level1 = replace(a, confidence=max(a.confidence, REVIEW_CONFIDENCE))
+            raw.level2 = replace(b, confidence=max(b.confidence, REVIEW_CONFIDENCE))
 
 
 def _indicator(index: int, raw, rd: _Reader, lex: Lexicon) -> Indicator:
