@@ -64,3 +64,21 @@ def test_a_header_label_read_as_no_word_heads_the_one_column_the_row_lacks(tmp_p
     assert [(i.weight, i.score) for i in form.indicators] == [(50.0, 45.0), (50.0, 50.0)]
     assert form.needs_review and any("分值 column named by elimination" in r for r in form.review_reasons)
     assert not any("columns not found" in r for r in form.review_reasons)
+
+
+def test_a_level_column_whose_label_went_unread_is_known_by_its_names(tmp_path):
+    """一级指标 under a seal, read "性标": the column's 产出指标 / 效益指标 still say it is the
+    first level, and the form stays in doubt for the label."""
+    rows = [
+        *PROJECT_ROWS,
+        [("性标", 0, 1), *INDICATOR_HEADING[1:]],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("50", 5, 1), ("45", 6, 1), ("报名不足", 7, 1)],
+        [("效益指标", 0, 1), ("社会效益指标", 1, 1), ("群众满意度", 2, 1), ("≥90%", 3, 1), ("95%", 4, 1),
+         ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
+    ]
+    path = form_pdf(tmp_path / "unread_level1.pdf", rows)
+    form = process_document(path, "unread_level1.pdf").forms[0]
+    assert [(i.level1, i.level2) for i in form.indicators] == [("产出指标", "数量指标"), ("效益指标", "社会效益指标")]
+    assert form.needs_review and any("columns not found: level1" in r for r in form.review_reasons)

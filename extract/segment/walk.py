@@ -395,8 +395,13 @@ class _Walker:
 
     def _indicator_row(self, r: int, page: int, cells: list[Cell]) -> None:
         mapped: dict[str, Cell] = {}
+        unlabelled = {"level1", "level2"} - {c.key for c in self.indicator_columns}
         for cell in cells:
             key = _map_cell(cell, self.indicator_columns)
+            if key is None and unlabelled:
+                # Under a header label gone unread (a seal over 一级指标), a known name says
+                # which level its column is; the form stays in doubt for the label.
+                key = self._level_of(cell.text, unlabelled)
             if key is None or key in mapped:
                 continue
             if key in ("level1", "level2") or cell.row == r:
@@ -404,6 +409,12 @@ class _Walker:
         if mapped:
             self.rows.append(_IndicatorRow(page, mapped, goal=self.goal_blocks))
             self.columns_read.append(frozenset(c.key for c in self.indicator_columns))
+
+    def _level_of(self, text: str, levels: set[str]) -> str | None:
+        name = compact(self.lex.level_name(text))
+        found = [k for k, names in (("level1", self.lex.level1_names), ("level2", self.lex.level2_names))
+                 if k in levels and name in names]
+        return found[0] if len(found) == 1 else None
 
     # -- total and grade --------------------------------------------------------------------
     def _total_row(self, label: Cell, starting: list[Cell], page: int) -> None:
