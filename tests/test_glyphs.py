@@ -92,6 +92,8 @@ def test_a_misread_label_is_settled_by_elimination():
     # a rule's stub read as letters after a label; print puts letters after one only in brackets
     assert lex.match("funds_columns", "年初预算数lt") == "budget_initial"
     assert lex.match("funds_columns", "年初预算数lt", strict=True) is None
+    # a speck between a label's characters, one of them misread
+    assert lex.match("indicator_columns", "年度:旨标值") == "target"
 
 
 LEADING = [("≥2次", "≥"), ("=0次", "="), (">3000人次", ">"), ("≤4.80万元", "≤"), ("<5%", "<"),

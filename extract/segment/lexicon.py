@@ -42,6 +42,8 @@ _STRAY_MARKS = RULE_STUBS | frozenset(_EDGE_MARKS) | frozenset(":：")
 # Letters a label ends in where a rule's stub beside it was read ("年初预算数lt"); print puts
 # a letter after a label only in brackets ("全年预算数(A)").
 _STUB_TAIL = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|丨]{1,2}$")
+# A speck read between a label's characters ("年度:旨标值"); no spelling holds one there.
+_INNER_SPECKS = re.compile(r"(?<=[\u3400-\u9fff])[:：·.'\"`](?=[\u3400-\u9fff])")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
 
@@ -125,7 +127,8 @@ class Lexicon:
         return keys
 
     def _match(self, table: str, label: str, strict: bool = False) -> str | None:
-        text = compact(label) if strict else _undash(_STUB_TAIL.sub("", compact(label).strip(_EDGE_MARKS)))
+        text = compact(label) if strict else _undash(
+            _INNER_SPECKS.sub("", _STUB_TAIL.sub("", compact(label).strip(_EDGE_MARKS))))
         if not text:
             return None
         tail = _LABEL_TAIL_RE if strict else _LABEL_TAIL
