@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.pages.types import Word
 from extract.segment.lexicon import RULE_STUBS, Lexicon
 from extract.segment.regions import FormRegion
 from extract.segment.stitch import LogicalCell as Cell
@@ -28,12 +29,13 @@ _REQUIRED_COLUMNS = {"funds_columns": _REQUIRED_FUNDS_COLUMNS, "indicator_column
 # A header cell read as letters or digits and no Chinese character: a label misread, not printed so.
 _MISREAD_LABEL = re.compile(r"[^\u3400-\u9fff]*[0-9A-Za-z][^\u3400-\u9fff]*")
 _VALUE_KEYS = ("weight", "score")
-# What a value cell's reading looks like when it is a number, misread or not ("200.(0", "—").
-_NUMBER_LIKE = re.compile(r"^[\d.,:()%\-—]*\d[\d.,:()%\-—]*$")
-_DASHES = re.compile(r"^[-—–~]+$")
+# What a value cell's reading looks like: a number, misread or not ("200.(0"), or a dash.
+_VALUE_TEXT = r"[\d.,:()%\-—]*\d[\d.,:()%\-—]*|[-—–~]+"
+_VALUE_LIKE = re.compile(rf"(?:{_VALUE_TEXT})")
+# A label read in one run with the value past its lost rule: "年度资金总额200.00".
+_LABEL_THEN_VALUE = re.compile(rf"(.*[\u3400-\u9fff):：])\s*({_VALUE_TEXT})")
 # A value apart from its line's label stands this many ems clear of it (the two cells' margins).
 _SPILT_GAP_EMS = 0.5
-_LABEL_THEN_NUMBER = re.compile(r"^(.*[\u3400-\u9fff):：])\s*([\d.,:()%\-—]*\d[\d.,:()%\-—]*|[-—–~]+)$")
 _ONLY_MARKS = re.compile(r"^[^\w\u3400-\u9fff]+$")
 # What specks of a scan's noise are read as; a row holding only these holds nothing printed
 # (a dash or a slash is print: the mark of a value that does not apply).
@@ -70,6 +72,23 @@ def _map_cell(cell: Cell, columns: list[Column]) -> str | None:
         if narrower > 0 and overlap >= _MIN_OVERLAP * narrower:
             best, best_overlap = col.key, overlap
     return best
+
+
+def _value_past_label(cell: Cell, col: Column) -> tuple[list[Word], str] | None:
+    """The words of a label cell standing in value column `col`, and their text, if they read
+    as a value: read apart, clear of the label (no gap is one text run on across the column's
+    edge), or as the end of one run with the label that stops inside the column."""
+    inside = [w for w in cell.words if col.x0 <= w.cx <= col.x1]
+    if inside:
+        before = [w for w in cell.words if w.cx < col.x0 and w.text.strip()]
+        if before and min(w.x0 for w in inside) - max(w.x1 for w in before) < _SPILT_GAP_EMS * max(
+                w.size for w in inside):
+            return None
+        text = "".join(w.text for w in inside)
+        return (inside, text) if _VALUE_LIKE.fullmatch(text) else None
+    runs = [(w, m) for w in cell.words
+            if w.cx < col.x0 < w.x1 <= col.x1 + 2 and (m := _LABEL_THEN_VALUE.fullmatch(w.text))]
+    return ([runs[0][0]], runs[0][1].group(2)) if len(runs) == 1 else None
 
 
 @dataclass
@@ -297,22 +316,8 @@ class _Walker:
             for col in self.funds_columns:
                 if col.key in values and values[col.key].text.strip():
                     continue
-                words = [w for w in getattr(cell, "words", ()) if col.x0 <= w.cx <= col.x1]
-                before = [w for w in getattr(cell, "words", ()) if w.cx < col.x0 and w.text.strip()]
-                if words and before and min(w.x0 for w in words) - max(w.x1 for w in before) < _SPILT_GAP_EMS * max(
-                        w.size for w in words):
-                    continue  # no gap where the rule stood: one text run on across the column's edge
-                text = "".join(w.text for w in words)
-                if not words:
-                    # ...or read in one run with the label, the run ending inside the column
-                    # ("年度资金总额200.00"): its number is the part past the last Chinese character.
-                    runs = [(w, m) for w in getattr(cell, "words", ())
-                            if col.x0 < w.x1 <= col.x1 + 2 and w.cx < col.x0 and (m := _LABEL_THEN_NUMBER.match(w.text))]
-                    if len(runs) != 1:
-                        continue
-                    word, m = runs[0]
-                    words, text = [word], m.group(2)
-                if _NUMBER_LIKE.match(text) or _DASHES.match(text):
+                if found := _value_past_label(cell, col):
+                    words, text = found
                     box = (min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words),
                            max(w.y1 for w in words))
                     values[col.key] = Field(text, min(w.confidence for w in words), cell.page,
@@ -478,8 +483,8 @@ def _text(cell: Cell | None) -> str:
     return cell.text if cell is not None else ""
 
 
-def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int, float] | None = None,
-                        problems: list[str] | None = None) -> list[RawIndicator]:
+def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int, float] | None,
+                        problems: list[str]) -> list[RawIndicator]:
     """Fill merged names down and drop blank rows. `goals`: where a form has several goal
     blocks, the points each declares (a row records its block). A row that held only specks
     is dropped as blank and told in `problems` (a row a seal blotted out would read so too)."""
@@ -497,10 +502,9 @@ def _resolve_indicators(rows: list[_IndicatorRow], lex: Lexicon, goals: dict[int
         if not any(texts):
             continue  # a blank row: a second-level name printed with nothing under it
         if all(not t or _ONLY_SPECKS.match(t) for t in texts):
-            if problems is not None:
-                under = row.level2.field.text if row.level2 and row.level2.field else "?"
-                problems.append(f"a row under {under} held only specks ({' '.join(t for t in texts if t)!r}): "
-                                "taken as blank")
+            under = row.level2.field.text if row.level2 and row.level2.field else "?"
+            specks = " ".join(t for t in texts if t)
+            problems.append(f"a row under {under} held only specks ({specks!r}): taken as blank")
             continue
         out.append(
             RawIndicator(

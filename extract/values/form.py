@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from extract.records import FieldBox, Form, FundLine, Indicator
 from extract.segment.lexicon import Lexicon
-from extract.segment.types import Field, RawFundLine, SegmentedForm
+from extract.segment.types import Field, RawFundLine, RawIndicator, SegmentedForm
 from extract.values.measures import parse_measure
 from extract.values.numbers import EMPTY_MARKS, parse_number
 from extract.values.text import compact, item_end_colons, lost_list_stops, normalize
@@ -83,6 +83,7 @@ class _Reader:
 
 
 def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> Form:
+    seg = _with_agreeing_level_names(seg, lex)
     rd = _Reader()
     form = Form(
         form_index=form_index,
@@ -125,7 +126,6 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         form.funds_score = total_line.score
     elif seg.fund_lines:
         rd.flag("年度资金总额 line not found")
-    _settle_agreeing_level_names(seg, lex)
     form.indicators = [_indicator(i, raw, rd, lex) for i, raw in enumerate(seg.indicators)]
     if method == "ocr":
         # A named row with nothing else read: a rule misread across a row (its name split in
@@ -303,16 +303,19 @@ def _line_names(labels: list[str], lex: Lexicon) -> list[str]:
 LEVEL_PAIR_FLOOR = 0.5
 
 
-def _settle_agreeing_level_names(seg: SegmentedForm, lex: Lexicon) -> None:
-    """A row's 一级 and 二级 names, read apart, that spell a pair the first holds the second of
-    (产出指标 | 数量指标) are both read right, however unsure each reading alone."""
-    for raw in seg.indicators:
+def _with_agreeing_level_names(seg: SegmentedForm, lex: Lexicon) -> SegmentedForm:
+    """The form with each row's 一级 and 二级 names sure where, read apart, they spell a pair
+    the first holds the second of (产出指标 | 数量指标), however unsure each reading alone."""
+    def settled(raw: RawIndicator) -> RawIndicator:
         a, b = raw.level1, raw.level2
         if a is None or b is None or min(a.confidence, b.confidence) < LEVEL_PAIR_FLOOR:
-            continue
-        if (compact(lex.level_name(a.text)), compact(lex.level_name(b.text))) in lex.level_pairs:
-            raw.level1 = replace(a, confidence=max(a.confidence, REVIEW_CONFIDENCE))
-            raw.level2 = replace(b, confidence=max(b.confidence, REVIEW_CONFIDENCE))
+            return raw
+        if (compact(lex.level_name(a.text)), compact(lex.level_name(b.text))) not in lex.level_pairs:
+            return raw
+        return replace(raw, level1=replace(a, confidence=max(a.confidence, REVIEW_CONFIDENCE)),
+                       level2=replace(b, confidence=max(b.confidence, REVIEW_CONFIDENCE)))
+
+    return replace(seg, indicators=[settled(raw) for raw in seg.indicators])
 
 
 def _indicator(index: int, raw, rd: _Reader, lex: Lexicon) -> Indicator:
