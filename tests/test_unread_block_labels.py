@@ -4,7 +4,7 @@ is still found by its column labels: its lines are read, and the lost label is n
 from __future__ import annotations
 
 from extract.document import process_document
-from test_glued_labels import INDICATOR_HEADING, PROJECT_ROWS, form_pdf
+from test_glued_labels import COLS, INDICATOR_HEADING, PROJECT_ROWS, form_pdf, row_y
 
 
 def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_unread(tmp_path):
@@ -82,3 +82,50 @@ def test_a_level_column_whose_label_went_unread_is_known_by_its_names(tmp_path):
     form = process_document(path, "unread_level1.pdf").forms[0]
     assert [(i.level1, i.level2) for i in form.indicators] == [("产出指标", "数量指标"), ("效益指标", "社会效益指标")]
     assert form.needs_review and any("columns not found: level1" in r for r in form.review_reasons)
+
+
+def test_names_that_declare_their_weight_still_name_a_level_column_whose_label_went_unread(tmp_path):
+    """Anhui prints 一级 names with their weight ("产出指标(50分)"); under a lost 一级指标 label
+    they still say which column is the first level, and keep their weights."""
+    rows = [
+        *PROJECT_ROWS,
+        [("性标", 0, 1), *INDICATOR_HEADING[1:]],
+        [("", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("50", 5, 1), ("45", 6, 1), ("报名不足", 7, 1)],
+        [("", 0, 1), ("社会效益指标", 1, 1), ("群众满意度", 2, 1), ("≥90%", 3, 1), ("95%", 4, 1),
+         ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
+    ]
+
+    def names(page):  # two lines in a cell too narrow for one
+        for r, name in ((3, "产出指标"), (4, "效益指标")):
+            page.insert_text((COLS[0] + 2, row_y(r) + 10), name, fontname="china-s", fontsize=7)
+            page.insert_text((COLS[0] + 2, row_y(r) + 19), "（50分）", fontname="china-s", fontsize=7)
+
+    path = form_pdf(tmp_path / "unread_anhui_level1.pdf", rows, names)
+    form = process_document(path, "unread_anhui_level1.pdf").forms[0]
+    assert [(i.level1, i.level1_weight, i.level2) for i in form.indicators] == [
+        ("产出指标", 50.0, "数量指标"), ("效益指标", 50.0, "社会效益指标")]
+    assert form.needs_review and any("columns not found: level1" in r for r in form.review_reasons)
+
+
+def test_marks_at_a_value_s_edges_are_specks_dropped_in_doubt(tmp_path):
+    """".93%", "≥90%\"" and "97(%):": no printed measure starts or ends with a mark. The
+    values are read without them, the form in doubt for each; a qualitative one keeps its stop."""
+    rows = [
+        *PROJECT_ROWS,
+        INDICATOR_HEADING,
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ('≥90%"', 3, 1), (".93%", 4, 1),
+         ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
+        [("效益指标", 0, 1), ("社会效益指标", 1, 1), ("培训合格率", 2, 1), ("≥95(%)", 3, 1), ("97(%):", 4, 1),
+         ("40", 5, 1), ("40", 6, 1), ("", 7, 1)],
+        [("满意度指标", 0, 1), ("服务对象满意度指标", 1, 1), ("群众反映", 2, 1), ("良好", 3, 1), ("良好。", 4, 1),
+         ("10", 5, 1), ("10", 6, 1), ("", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("100", 6, 1), ("", 7, 1)],
+    ]
+    path = form_pdf(tmp_path / "edge_marks.pdf", rows)
+    form = process_document(path, "edge_marks.pdf").forms[0]
+    assert [(i.target, i.actual, i.actual_value, i.actual_unit) for i in form.indicators] == [
+        ("≥90%", "93%", 93.0, "%"), ("≥95(%)", "97(%)", 97.0, "%"), ("良好", "良好。", None, None)]
+    reasons = [r for r in form.review_reasons if "marks at its edges" in r]
+    assert len(reasons) == 3 and form.needs_review

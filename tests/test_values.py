@@ -175,8 +175,10 @@ def test_an_item_closed_by_a_colon_in_a_list_closed_by_semicolons_is_a_semicolon
     ('产出指"标', "产出指标"), ("产出指标", "产出指标"),
     ("1.产出指标", "1.产出指标"),  # two marks: not a stray one
     ("数1量指标", "数1量指标"),  # a stub stands beside a label, not inside it
+    ("出指标", "产出指标"), ("服务对象满意指标", "服务对象满意度指标"),  # one character lost (a seal over it)
+    ("量指标", "量指标"), ("效指标", "效指标"),  # ...that two names could have lost: neither
 ])
-def test_a_level_name_with_a_stray_mark_is_the_name(read, name):
+def test_a_level_name_with_a_stray_mark_or_a_lost_character_is_the_name(read, name):
     from extract.segment import load_lexicon
 
     assert load_lexicon().level_name(read) == name

@@ -46,6 +46,8 @@ _STUB_TAIL = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|丨]{1,2}$")
 _INNER_SPECKS = re.compile(r"(?<=[\u3400-\u9fff])[:：·.'\"`](?=[\u3400-\u9fff])")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
+# A first-level name that declares its weight: "产出指标(50分)" (Anhui).
+_DECLARED_WEIGHT = re.compile(r"^(.+?)\((\d+(?:\.\d+)?)分\)$")
 
 
 # OCR reads the stroke 一 as a dash ("-级指标"): a label's leading dash is taken for 一.
@@ -166,7 +168,8 @@ class Lexicon:
 
     def level_name(self, text: str) -> str:
         """A 一级/二级指标 name as printed: a known name with one stray mark in it (a rule's stub
-        beside it, "1社会效益指标", "成本指标丨"; a speck, "产出指"标") is that name."""
+        beside it, "1社会效益指标", "成本指标丨"; a speck, "产出指"标") is that name, and so is
+        the one known name a reading lacks a character of (a seal over 产: "出指标")."""
         t = compact(text)
         names = self.level1_names | self.level2_names
         if t in names or len(t) < 3:
@@ -175,7 +178,15 @@ class Lexicon:
             if ch in _STRAY_MARKS and (i == 0 or i == len(t) - 1 or ch not in RULE_STUBS) \
                     and (name := t[:i] + t[i + 1:]) in names:
                 return name
-        return text
+        lacking = [name for name in names if _one_deleted(t, name)]
+        return lacking[0] if len(lacking) == 1 else text
+
+    @staticmethod
+    def weight_declared(text: str) -> tuple[str, float | None]:
+        """A level name and the weight printed after it ("产出指标(50分)" → 产出指标, 50)."""
+        if m := _DECLARED_WEIGHT.match(compact(text)):
+            return m.group(1), float(m.group(2))
+        return text, None
 
     def funds_line(self, label: str) -> str:
         """Canonical name of a 项目资金 line: a lexicon key, else the label without "其中:"."""

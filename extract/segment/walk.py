@@ -416,7 +416,7 @@ class _Walker:
             self.columns_read.append(frozenset(c.key for c in self.indicator_columns))
 
     def _level_of(self, text: str, levels: set[str]) -> str | None:
-        name = compact(self.lex.level_name(text))
+        name = compact(self.lex.level_name(self.lex.weight_declared(text)[0]))
         found = [k for k, names in (("level1", self.lex.level1_names), ("level2", self.lex.level2_names))
                  if k in levels and name in names]
         return found[0] if len(found) == 1 else None

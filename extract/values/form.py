@@ -12,7 +12,7 @@ from dataclasses import replace
 from extract.records import FieldBox, Form, FundLine, Indicator
 from extract.segment.lexicon import Lexicon
 from extract.segment.types import Field, RawFundLine, RawIndicator, SegmentedForm
-from extract.values.measures import parse_measure
+from extract.values.measures import parse_measure, without_edge_marks
 from extract.values.numbers import EMPTY_MARKS, parse_number
 from extract.values.text import compact, item_end_colons, lost_list_stops, normalize
 
@@ -24,8 +24,6 @@ REVIEW_CONFIDENCE = 0.85
 # (measured on the scan fixtures), so an operator read below this is a doubt.
 OPERATOR_CONFIDENCE = 0.95
 _OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
-# A first-level label that declares its weight: "产出指标(50分)" (Anhui).
-_LEVEL1_WEIGHT = re.compile(r"^(.+?)\((\d+(?:\.\d+)?)分\)$")
 # What a split target's 指标性质 column says of a qualitative row.
 _QUALITATIVE_MARKS = frozenset({"定性", "定性指标"})
 _DIGIT = re.compile(r"\d")
@@ -318,6 +316,14 @@ def _with_agreeing_level_names(seg: SegmentedForm, lex: Lexicon) -> SegmentedFor
     return replace(seg, indicators=[settled(raw) for raw in seg.indicators])
 
 
+def _edges_dropped(text: str, what: str, row: _Reader, field: Field | None) -> str:
+    """A value without the specks read at its edges, in doubt for them."""
+    kept = without_edge_marks(text)
+    if kept != text:
+        row.flag(f"{what}: marks at its edges taken for specks ({text!r})", field)
+    return kept
+
+
 def _indicator(index: int, raw, rd: _Reader, lex: Lexicon) -> Indicator:
     row = _Reader()
     cells = raw.cells
@@ -330,6 +336,8 @@ def _indicator(index: int, raw, rd: _Reader, lex: Lexicon) -> Indicator:
             row.flag(f"indicator {index} 度量单位: a number where a unit is printed ({unit!r})", cells.get("target_unit"))
         target = target if op in _QUALITATIVE_MARKS else op + target + unit
     actual = row.text(cells.get("actual"), "") or ""
+    target = _edges_dropped(target, f"indicator {index} 年度指标值", row, cells.get("target"))
+    actual = _edges_dropped(actual, f"indicator {index} 实际完成值", row, cells.get("actual"))
     weight = row.number(cells.get("weight"), f"indicator {index} 分值", "weight")
     score = row.number(cells.get("score"), f"indicator {index} 得分", "score")
     t, a = parse_measure(target), parse_measure(actual)
@@ -344,10 +352,7 @@ def _indicator(index: int, raw, rd: _Reader, lex: Lexicon) -> Indicator:
         # One measure in two units (‰ read as %, 万元 as 元): a misreading or a slip; either
         # way the comparison of target and actual cannot be trusted as printed.
         row.flag(f"indicator {index}: target in {t.unit} but actual in {actual_unit}", target_field, cells.get("actual"))
-    level1 = row.text(raw.level1, "") or ""
-    level1_weight = None
-    if m := _LEVEL1_WEIGHT.match(level1):
-        level1, level1_weight = m.group(1), float(m.group(2))
+    level1, level1_weight = lex.weight_declared(row.text(raw.level1, "") or "")
     level1 = lex.level_name(level1)
     ind = Indicator(
         indicator_index=index,

@@ -30,6 +30,10 @@ _SUFFIXES = sorted(SUFFIX_OPERATORS, key=len, reverse=True)
 _NUM_UNIT = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(.*)$")
 # A unit is short and has no digits; anything longer is prose that happens to hold a number.
 _UNIT = re.compile(r"^[^\d]{0,6}$")
+# Marks a speck or a rule's stub is read as at a value's edges; no printed measure starts or
+# ends with one (".93%", "≥90%\"", "97(%):", "95.3%`,").
+_EDGE_MARKS = ".·`'\":;,+、。，：；‘’“”|"
+_EDGES = re.compile(rf"^[{re.escape(_EDGE_MARKS)}\s]+|[{re.escape(_EDGE_MARKS)}\s]+$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,15 @@ class Measure:
     op: str | None
     value: float
     unit: str | None
+
+
+def without_edge_marks(text: str) -> str:
+    """A measure read with specks at its edges, without them (".93%" → "93%"); any other
+    text as it is. (".5" may be a 0.5 whose 0 was lost: the caller keeps it in doubt.)"""
+    core = _EDGES.sub("", text)
+    if core == text or not core or (m := parse_measure(core)) is None:
+        return text
+    return core if not (m.unit and set(m.unit) & set(_EDGE_MARKS)) else text
 
 
 def parse_measure(text: str | None) -> Measure | None:
