@@ -17,7 +17,8 @@ def _row(page, y, cells, rules=True):
     """cells: (text, first column, span); a vertical rule left of every cell and at the end."""
     for text, c, span in cells:
         x0, x1 = COLS[c], COLS[c + span]
-        page.insert_textbox(pymupdf.Rect(x0 + 2, y + 5, x1 - 2, y + ROW_H), text, fontname="china-s", fontsize=7)
+        fits = page.insert_textbox(pymupdf.Rect(x0 + 2, y + 5, x1 - 2, y + ROW_H), text, fontname="china-s", fontsize=7)
+        assert fits >= 0, f"{text!r} does not fit its cell: the page would not print it"
         page.draw_line((x0, y), (x0, y + ROW_H), width=0.6)
         page.draw_line((x1, y), (x1, y + ROW_H), width=0.6)
     page.draw_line((COLS[0], y), (COLS[-1], y), width=0.6)
@@ -56,7 +57,7 @@ def test_a_glued_header_label_heads_both_its_columns(tmp_path):
     rows = [
         *PROJECT_ROWS,
         FUNDS_HEADING,
-        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00%", 6, 1),
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
          ("9.00", 7, 1)],
         [("一级指标", 0, 1), ("二级指标", 1, 1), ("三级指标", 2, 1), ("年度指标值", 3, 1), ("实际完成值", 4, 1),
          ("分值", 5, 1), ("得分偏差原因分析及改进措施", 6, 2)],

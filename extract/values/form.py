@@ -13,7 +13,7 @@ from extract.records import FieldBox, Form, FundLine, Indicator
 from extract.segment.lexicon import Lexicon
 from extract.segment.types import Field, RawFundLine, RawIndicator, SegmentedForm
 from extract.values.measures import parse_measure, without_edge_marks
-from extract.values.numbers import EMPTY_MARKS, parse_number
+from extract.values.numbers import EMPTY_MARKS, misread_number, parse_number
 from extract.values.text import compact, item_end_colons, lost_list_stops, normalize
 
 # Below this a field is uncertain and its form needs review (OCR confidences are 0–1).
@@ -24,9 +24,13 @@ REVIEW_CONFIDENCE = 0.85
 # (measured on the scan fixtures), so an operator read below this is a doubt.
 OPERATOR_CONFIDENCE = 0.95
 _OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
+# What a number is worth that was read only once a misreading's marks were taken off it
+# ("97.00-", "10,00"): in doubt, the form under review naming it.
+RECOVERED_NUMBER_CONFIDENCE = 0.5
 # What a split target's 指标性质 column says of a qualitative row.
 _QUALITATIVE_MARKS = frozenset({"定性", "定性指标"})
 _DIGIT = re.compile(r"\d")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 _FUND_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate_pct", "score")
 
 
@@ -58,6 +62,10 @@ class _Reader:
             return None
         parsed = parse_number(f.text)
         self.seen(f)
+        if not parsed.readable and (recovered := misread_number(f.text)) is not None:
+            self.confidence = min(self.confidence, RECOVERED_NUMBER_CONFIDENCE)
+            self.flag(f"{what}: read {normalize(f.text)!r}, taken for {recovered.value:g}", f)
+            parsed = recovered
         if not parsed.readable:
             self.confidence = 0.0
             self.flag(f"{what}: not a number: {normalize(f.text)!r}", f)
@@ -95,7 +103,7 @@ def to_form(seg: SegmentedForm, form_index: int, method: str, lex: Lexicon) -> F
         implementing_unit=rd.text(seg.header.get("implementing_unit"), ""),
         goal_planned=rd.text(seg.goals.get("planned")),
         goal_actual=rd.text(seg.goals.get("actual")),
-        grade=rd.text(seg.grade, ""),
+        grade=_grade(rd, seg.grade, lex),
     )
     totals = _Reader()
     form.total_weight = totals.number(seg.total.get("weight"), "总分 分值", "total_weight")
@@ -314,6 +322,18 @@ def _with_agreeing_level_names(seg: SegmentedForm, lex: Lexicon) -> SegmentedFor
                        level2=replace(b, confidence=max(b.confidence, REVIEW_CONFIDENCE)))
 
     return replace(seg, indicators=[settled(raw) for raw in seg.indicators])
+
+
+def _grade(rd: _Reader, field: Field | None, lex: Lexicon) -> str | None:
+    """The 评分等级 as printed; specks read beside it ("...优") dropped, in doubt."""
+    text = rd.text(field, "")
+    if not text or compact(text) in lex.grades:
+        return text
+    if (grade := _NOT_CJK.sub("", text)) in lex.grades:
+        rd.flag(f"评分等级: marks beside it taken for specks ({text!r})", field)
+        return grade
+    rd.flag(f"评分等级: not a grade ({text!r})", field)
+    return text
 
 
 def _edges_dropped(text: str, what: str, row: _Reader, field: Field | None) -> str:
