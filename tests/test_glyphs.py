@@ -145,6 +145,33 @@ def test_a_blurred_small_operator_is_told_and_a_digit_never_made_one():
     assert not made
 
 
+def test_specks_beside_a_leading_operator_do_not_hide_its_shape():
+    """A dot of noise before a ≥ and a tick over it (a binarised copy's specks) are not part of
+    the glyph: it is still told, and a digit with specks beside it is still none."""
+    from extract.ocr.glyphs import leading_glyph
+
+    def specked(ink):
+        ink = ink.copy()
+        rows, cols = np.nonzero(ink)
+        top, bottom, left = rows.min(), rows.max(), cols.min()
+        mid = (top + bottom) // 2
+        ink[mid - 1:mid + 2, max(0, left - 5):max(0, left - 2)] = 255  # a dot before the glyph
+        ink[max(0, top - 4):max(0, top - 2), left + 6:left + 8] = 255  # a tick over it
+        return ink
+
+    cases = [(t, m, f, d) for t, m in [("≥65%", "≥"), ("≤3次", "≤"), ("≥90%", "≥")]
+             for f in FONT_CASES for d in (200, 300)]
+    told = []
+    for text, meaning, font, dpi in cases:
+        ink = np.pad(glyph_ink(text, font, 10, dpi), 8)
+        glyph = leading_glyph(specked(ink))
+        told.append(operator_shape(glyph) if glyph is not None else None)
+    assert all(t in (m, None) for t, (_, m, _, _) in zip(told, cases))
+    assert sum(t is not None for t in told) >= 0.8 * len(cases), told
+    digits = [np.pad(glyph_ink(f"{d}5%", f, 10, 200), 8) for d in "0123456789" for f in FONT_CASES]
+    assert not [g for g in (leading_glyph(specked(ink)) for ink in digits) if g is not None and operator_shape(g)]
+
+
 def test_an_operator_the_first_reading_passed_over_is_taken_where_its_ink_shows_it():
     """"65%" first, "≥65%" second: the second's operator is taken when the glyph before the
     digits has its shape; never where the rest differs or the ink shows no operator."""
@@ -184,6 +211,20 @@ def test_an_operator_read_as_a_letter_is_the_operator_its_ink_shows_in_doubt(pri
                 float(ys.max()), 10.0, 0.97)
     got = _leading_operator(word, ink, 1.0)
     assert (got.text, got.confidence) == (printed, CORRECTED_OPERATOR_CONFIDENCE)
+
+
+@pytest.mark.parametrize("printed", [">=95%", "≥95%"])
+def test_an_operator_read_in_two_characters_stays_as_read(printed):
+    """">=" read where ">=" or "≥" is printed: the shape cannot tell a ">" touching its "="
+    from a ≥, so the reading stands (never "≥=95%")."""
+    from extract.ocr.page import _leading_operator
+    from extract.pages.types import Word
+
+    ink = glyph_ink(printed, "china-s", 10, 200)
+    ys, xs = np.nonzero(ink)
+    word = Word(">=95%", float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1),
+                float(ys.max()), 10.0, 0.97)
+    assert _leading_operator(word, ink, 1.0).text == ">=95%"
 
 
 def test_a_letter_before_a_number_whose_ink_shows_no_operator_stays_as_read():

@@ -159,3 +159,29 @@ def test_a_cell_too_narrow_to_hold_print_is_passed_over():
 
     ink = np.zeros((100, 100), np.uint8)
     assert doubt_unread_ink([CellWords(10, 10, 15, 90, ()), CellWords(10, 10, 90, 13, ())], ink, [], 1.0) == {}
+
+
+def test_unread_ink_lighter_than_half_way_from_print_to_white_is_no_print():
+    """A faint grey stamp's stroke beside a cell's text (at 0.55 of the way from the page's
+    print to white) is not print that went unread; a comma as dark as print is."""
+    import numpy as np
+
+    from extract.ocr.page import doubt_unread_ink, faint_limit
+    from extract.ocr.types import CellWords
+    from extract.pages.types import Word
+
+    level = 135.0
+    g = np.full((120, 400), 255, np.uint8)
+    ink = np.zeros_like(g)
+    cells, rects = [], []
+    for k, shade in enumerate((level + 0.55 * (255 - level), level)):
+        y = 10 + 50 * k
+        g[y + 4:y + 20, 44:156] = int(level)  # the word's own ink
+        ink[y + 4:y + 20, 44:156] = 255
+        g[y + 8:y + 20, 170:176] = int(shade)  # a stamp's stroke, or a comma
+        ink[y + 8:y + 20, 170:176] = 255
+        word = Word("受益农村人口", 40, y, 160, y + 24, y + 20, 24, 0.99)
+        cells.append(CellWords(10, y - 5, 300, y + 40, (word,)))
+        rects.append((40, y, 160, y + 24))
+    assert faint_limit(level) > level + 0.55 * (255 - level)  # lighter ink still passes for a seal word's
+    assert sorted(doubt_unread_ink(cells, ink, rects, 1.0, g, level)) == [1]

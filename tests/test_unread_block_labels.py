@@ -1,10 +1,11 @@
-"""A block whose label cell went unread (a seal over 项目资金(万元), a rule misread through it)
-is still found by its column labels: its lines are read, and the lost label is named."""
+"""A form's structure where a scan lost or added to it, on real PDFs: a block or column whose
+label went unread (a seal over 项目资金(万元) or 一级指标) is found by its column labels or the
+names in it, the lost label named; a row of specks and a rule drawn part-way make no row."""
 
 from __future__ import annotations
 
 from extract.document import process_document
-from test_glued_labels import COLS, INDICATOR_HEADING, PROJECT_ROWS, form_pdf, row_y
+from test_glued_labels import COLS, FUNDS_HEADING, INDICATOR_HEADING, PROJECT_ROWS, form_pdf, row_y
 
 
 def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_unread(tmp_path):
@@ -12,7 +13,7 @@ def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_u
         *PROJECT_ROWS,
         [("", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
          ("执行率", 6, 1), ("得分", 7, 1)],
-        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00%", 6, 1),
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
          ("9.00", 7, 1)],
         INDICATOR_HEADING,
         [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
@@ -109,23 +110,57 @@ def test_names_that_declare_their_weight_still_name_a_level_column_whose_label_w
     assert form.needs_review and any("columns not found: level1" in r for r in form.review_reasons)
 
 
-def test_marks_at_a_value_s_edges_are_specks_dropped_in_doubt(tmp_path):
-    """".93%", "≥90%\"" and "97(%):": no printed measure starts or ends with a mark. The
-    values are read without them, the form in doubt for each; a qualitative one keeps its stop."""
+def test_a_rule_drawn_part_way_across_a_funds_line_does_not_make_a_line_of_its_own(tmp_path):
+    """A stroke across one value cell of 其中:财政拨款 (a seal's, taken for a rule) parts that
+    cell; the dash under it is still the line's, not a line without a label."""
     rows = [
         *PROJECT_ROWS,
+        FUNDS_HEADING,
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
+         ("9.00", 7, 1)],
+        [("其中:财政拨款", 0, 2), ("80.00", 2, 1), ("80.00", 3, 1), ("72.00", 4, 1), ("", 5, 1), ("90.00", 6, 1),
+         ("", 7, 1)],
+        [("其他资金", 0, 2), ("20.00", 2, 1), ("20.00", 3, 1), ("18.00", 4, 1), ("", 5, 1), ("90.00", 6, 1), ("", 7, 1)],
         INDICATOR_HEADING,
-        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ('≥90%"', 3, 1), (".93%", 4, 1),
-         ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
-        [("效益指标", 0, 1), ("社会效益指标", 1, 1), ("培训合格率", 2, 1), ("≥95(%)", 3, 1), ("97(%):", 4, 1),
-         ("40", 5, 1), ("40", 6, 1), ("", 7, 1)],
-        [("满意度指标", 0, 1), ("服务对象满意度指标", 1, 1), ("群众反映", 2, 1), ("良好", 3, 1), ("良好。", 4, 1),
-         ("10", 5, 1), ("10", 6, 1), ("", 7, 1)],
-        [("总分", 0, 5), ("100", 5, 1), ("100", 6, 1), ("", 7, 1)],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
     ]
-    path = form_pdf(tmp_path / "edge_marks.pdf", rows)
-    form = process_document(path, "edge_marks.pdf").forms[0]
-    assert [(i.target, i.actual, i.actual_value, i.actual_unit) for i in form.indicators] == [
-        ("≥90%", "93%", 93.0, "%"), ("≥95(%)", "97(%)", 97.0, "%"), ("良好", "良好。", None, None)]
-    reasons = [r for r in form.review_reasons if "marks at its edges" in r]
-    assert len(reasons) == 3 and form.needs_review
+
+    def stroke(page):
+        y = row_y(4) + 12
+        page.draw_line((COLS[5], y), (COLS[6], y), width=0.6)
+        page.insert_text((COLS[5] + 15, y + 9), "-", fontname="china-s", fontsize=7)
+
+    path = form_pdf(tmp_path / "part_way_rule.pdf", rows, stroke)
+    form = process_document(path, "part_way_rule.pdf").forms[0]
+    assert [(ln.line, ln.budget_initial) for ln in form.fund_lines] == [
+        ("年度资金总额", 100.0), ("当年财政拨款", 80.0), ("其他资金", 20.0)]
+
+
+def test_a_header_label_parted_by_a_stroke_taken_for_a_rule_heads_one_column(tmp_path):
+    """A seal's stroke down through 得分 and the first row's score: the two halves ("得" |
+    "分") are one label, the score under it is read from the half that holds it, and the
+    form says the label was read across a rule."""
+    rows = [
+        *PROJECT_ROWS,
+        [*INDICATOR_HEADING[:6], ("", 6, 1), INDICATOR_HEADING[7]],
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("50", 5, 1), ("", 6, 1), ("报名不足", 7, 1)],
+        [("效益指标", 0, 1), ("社会效益指标", 1, 1), ("群众满意度", 2, 1), ("≥90%", 3, 1), ("95%", 4, 1),
+         ("50", 5, 1), ("50", 6, 1), ("", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("95", 6, 1), ("", 7, 1)],
+    ]
+
+    def stroke(page):
+        mid = (COLS[6] + COLS[7]) / 2
+        page.draw_line((mid, row_y(2)), (mid, row_y(4)), width=0.6)
+        page.insert_text((COLS[6] + 4, row_y(2) + 14), "得", fontname="china-s", fontsize=7)
+        page.insert_text((mid + 4, row_y(2) + 14), "分", fontname="china-s", fontsize=7)
+        page.insert_text((mid + 4, row_y(3) + 14), "45", fontname="china-s", fontsize=7)
+
+    path = form_pdf(tmp_path / "parted_label.pdf", rows, stroke)
+    form = process_document(path, "parted_label.pdf").forms[0]
+    assert [(i.weight, i.score) for i in form.indicators] == [(50.0, 45.0), (50.0, 50.0)]
+    assert not form.unmapped_labels
+    assert form.needs_review and any("得分 label read across a rule" in r for r in form.review_reasons)

@@ -41,14 +41,26 @@ def _runs(row: np.ndarray, min_gap: int = 2) -> int:
     return 0 if not len(xs) else 1 + int(np.sum(np.diff(xs) > min_gap))
 
 
+# A blob this small against the line's tallest is a speck, not a glyph.
+_SPECK_SHARE = 0.4
+
+
 def leading_glyph(ink: np.ndarray) -> np.ndarray | None:
     """The first glyph of a line's ink: the leftmost stroke and the strokes under or over
     it (a chevron and its bars), up to the first stroke that starts to their right. None
     if the glyph runs into the next one."""
     import cv2
 
-    n, _, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
-    blobs = sorted((tuple(int(v) for v in st) for st in stats[1:n] if st[4] >= 4), key=lambda st: st[0])
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    if n < 2:
+        return None
+    # Specks beside the glyph (a dot of noise before a ≥, a tick over it) are not part of it:
+    # blobs small against the tallest (a digit's or the chevron's height).
+    speck = _SPECK_SHARE * int(stats[1:n, 3].max())
+    kept = [i for i in range(1, n) if stats[i, 4] >= 4 and max(stats[i, 2], stats[i, 3]) >= speck]
+    if len(kept) < n - 1:
+        ink = np.where(np.isin(labels, kept), ink, 0).astype(ink.dtype)
+    blobs = sorted((tuple(int(v) for v in stats[i]) for i in kept), key=lambda st: st[0])
     if len(blobs) < 2:
         return None  # one blob: a lone glyph (another path), or glyphs run together
     x0, x1 = blobs[0][0], blobs[0][0] + blobs[0][2]

@@ -182,6 +182,7 @@ def settle_lone_glyphs(cells: list[CellWords], ink: np.ndarray, scale: float) ->
 CORRECTED_OPERATOR_CONFIDENCE = 0.9
 # Letters the recogniser reads an operator as, before a number.
 _OPERATOR_AS_LETTER = re.compile(r"^[sS$§](?=\d)")
+_ASCII_OPERATORS = frozenset({">=", "<="})
 
 
 def settle_leading_operators(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
@@ -193,7 +194,9 @@ def settle_leading_operators(cells: list[CellWords], ink: np.ndarray, scale: flo
 
 def _leading_operator(word: Word, ink: np.ndarray, scale: float) -> Word:
     misread = _OPERATOR_AS_LETTER.match(word.text) is not None
-    if len(word.text) < 2 or not (word.text[0] in OPERATOR_READINGS or misread):
+    if len(word.text) < 2 or not (word.text[0] in OPERATOR_READINGS or misread) or word.text[:2] in _ASCII_OPERATORS:
+        # (">=95%": as printed in ASCII, or a ≥ so spelt; a ">" and its "=" touching look like
+        # a ≥ to the shape, so the shape cannot tell the two)
         return word
     glyph = leading_glyph(crop(ink, (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale)))
     sign = operator_shape(glyph) if glyph is not None else None
@@ -253,9 +256,15 @@ def print_level(words: list[Word], g: np.ndarray, scale: float) -> tuple[float, 
     return (float(np.median(darkest)) if darkest else 0.0), darkest
 
 
-def faint_limit(level: float) -> float:
-    """Ink lighter than this is not print (FAINT_INK_SHARE of the way from print to white)."""
-    return level + FAINT_INK_SHARE * (255 - level)
+# Ink no box covered counts as unread print only darker than this share of the way from the
+# page's print to white: a faint grey stamp's strokes sit at about 0.55 on a blurred JPEG whose
+# print is light (scan sweep, seed 7: the word-residue share, 0.6, doubted such cells).
+UNREAD_INK_SHARE = 0.5
+
+
+def faint_limit(level: float, share: float = FAINT_INK_SHARE) -> float:
+    """Ink lighter than this is not print (`share` of the way from print to white)."""
+    return level + share * (255 - level)
 
 
 def drop_seal_residue(words: list[Word], cleaned: np.ndarray, scale: float) -> list[Word]:
@@ -282,7 +291,7 @@ def doubt_unread_ink(cells: list[CellWords], ink: np.ndarray, rects: list[Rect],
     covered = np.zeros_like(ink)
     for x0, y0, x1, y1 in rects:
         covered[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0) - 2):int(x1) + 3] = 255
-    limit = faint_limit(level) if g is not None and level is not None else None
+    limit = faint_limit(level, UNREAD_INK_SHARE) if g is not None and level is not None else None
     doubted = {}
     for k, cell in enumerate(cells):
         if cell.words and all(w.text == "-" for w in cell.words):

@@ -42,8 +42,9 @@ _STRAY_MARKS = RULE_STUBS | frozenset(_EDGE_MARKS) | frozenset(":：")
 # Letters a label ends in where a rule's stub beside it was read ("年初预算数lt"); print puts
 # a letter after a label only in brackets ("全年预算数(A)").
 _STUB_TAIL = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|丨]{1,2}$")
-# A speck read between a label's characters ("年度:旨标值"); no spelling holds one there.
-_INNER_SPECKS = re.compile(r"(?<=[\u3400-\u9fff])[:：·.'\"`](?=[\u3400-\u9fff])")
+# A speck or a rule's stub read between a label's characters ("年度:旨标值", "一级指丨标"); no
+# spelling holds one there.
+_INNER_SPECKS = re.compile(r"(?<=[\u3400-\u9fff])[:：·.'\"`|丨](?=[\u3400-\u9fff])")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
 # A first-level name that declares its weight: "产出指标(50分)" (Anhui).

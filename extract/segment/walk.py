@@ -17,6 +17,7 @@ from extract.segment.regions import FormRegion
 from extract.segment.stitch import LogicalCell as Cell
 from extract.segment.stitch import LogicalTable, stitch
 from extract.segment.types import Field, RawFundLine, RawIndicator, SegmentedForm
+from extract.values.numbers import EMPTY_MARKS
 from extract.values.text import compact
 
 # A value cell belongs to the header column it overlaps most, if that overlap is at least
@@ -228,6 +229,7 @@ class _Walker:
                 if len(left) == 1:
                     keys[i] = left.pop()
                     taken.add(keys[i])
+        cells, keys = self._rejoined(table, cells, keys)
         self._by_elimination(table, cells, keys)
         columns = []
         for cell, key in zip(cells, keys):
@@ -238,6 +240,25 @@ class _Walker:
                     and not _ONLY_MARKS.match(label):  # a speck read alone in a header cell is no label
                 self.form.unmapped_labels.append(label)
         return columns
+
+    def _rejoined(self, table: str, cells: list, keys: list[str | None]) -> tuple[list, list[str | None]]:
+        """Two neighbouring header cells no label names, whose texts together are one label
+        ("得" | "分城": a seal's stroke taken for a rule through 得分), head one column."""
+        out_cells, out_keys = list(cells), list(keys)
+        i = 0
+        while i + 1 < len(out_cells):
+            a, b = out_cells[i], out_cells[i + 1]
+            if out_keys[i] is None and out_keys[i + 1] is None and a.text and b.text:
+                joined = compact(a.text + b.text)
+                left = {self.lex.match(table, joined)} - {None} or self.lex.near(table, joined) - set(out_keys)
+                if len(left) == 1:
+                    key = left.pop()
+                    out_cells[i:i + 2] = [_Span(a, a.x0, b.x1)]
+                    out_keys[i:i + 2] = [key]
+                    label = self.lex.tables[table][key][0]
+                    self.form.problems.append(f"{label} label read across a rule: {compact(a.text)!r} | {compact(b.text)!r}")
+            i += 1
+        return out_cells, out_keys
 
     def _by_elimination(self, table: str, cells: list[Cell], keys: list[str | None]) -> None:
         """A header label read as no word at all ("4", a seal over 分值) heads the one
@@ -301,6 +322,11 @@ class _Walker:
         for text in spilt:
             label_text = label_text.replace(text, "", 1).strip()
         if not label_text and not any(f.text for f in values.values()):
+            return
+        if not label_cells and len(values) < len(self.funds_columns) \
+                and all(compact(f.text) in EMPTY_MARKS for f in values.values()):
+            # Cells of a few columns only, holding dashes, and no label: the line above, parted
+            # by a rule drawn part-way (a seal's stroke taken for one), not a line of its own.
             return
         label = Field.of(label_cells[0]) if label_cells else Field("", 1.0, page, (0, 0, 0, 0))
         if len(label_cells) > 1 or spilt:
@@ -407,8 +433,8 @@ class _Walker:
                 # Under a header label gone unread (a seal over 一级指标), a known name says
                 # which level its column is; the form stays in doubt for the label.
                 key = self._level_of(cell.text, unlabelled)
-            if key is None or key in mapped:
-                continue
+            if key is None or (key in mapped and not (compact(cell.text) and not compact(mapped[key].text))):
+                continue  # (a column parted by a stroke taken for a rule: its cell that holds text)
             if key in ("level1", "level2") or cell.row == r:
                 mapped[key] = cell
         if mapped:
