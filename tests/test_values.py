@@ -177,6 +177,8 @@ def test_an_item_closed_by_a_colon_in_a_list_closed_by_semicolons_is_a_semicolon
     ("数1量指标", "数1量指标"),  # a stub stands beside a label, not inside it
     ("出指标", "产出指标"), ("服务对象满意指标", "服务对象满意度指标"),  # one character lost (a seal over it)
     ("量指标", "量指标"), ("效指标", "效指标"),  # ...that two names could have lost: neither
+    ("服务对象满意", "服务对象满意度指标"), ("可持续影响", "可持续影响指标"),  # a wrapped name's last line lost
+    ("经济成本", "经济成本指标"), ("社会", "社会"),  # (too short to say which: 社会效益指标 or 社会成本指标)
 ])
 def test_a_level_name_with_a_stray_mark_or_a_lost_character_is_the_name(read, name):
     from extract.segment import load_lexicon

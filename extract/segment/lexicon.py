@@ -47,6 +47,8 @@ _STUB_TAIL = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|丨]{1,2}$")
 _INNER_SPECKS = re.compile(r"(?<=[\u3400-\u9fff])[:：·.'\"`|丨](?=[\u3400-\u9fff])")
 # Labels this long or longer are recognised with one misread character.
 _FUZZY_MIN_LENGTH = 4
+# A level name's first line this long or longer names it (产出 alone could begin a variant's name).
+_LEVEL_PREFIX_MIN = 4
 # A first-level name that declares its weight: "产出指标(50分)" (Anhui).
 _DECLARED_WEIGHT = re.compile(r"^(.+?)\((\d+(?:\.\d+)?)分\)$")
 
@@ -170,7 +172,8 @@ class Lexicon:
     def level_name(self, text: str) -> str:
         """A 一级/二级指标 name as printed: a known name with one stray mark in it (a rule's stub
         beside it, "1社会效益指标", "成本指标丨"; a speck, "产出指"标") is that name, and so is
-        the one known name a reading lacks a character of (a seal over 产: "出指标")."""
+        the one known name a reading lacks a character of (a seal over 产: "出指标") or begins
+        (a wrapped name's last line lost: "服务对象满意")."""
         t = compact(text)
         names = self.level1_names | self.level2_names
         if t in names or len(t) < 3:
@@ -180,7 +183,11 @@ class Lexicon:
                     and (name := t[:i] + t[i + 1:]) in names:
                 return name
         lacking = [name for name in names if _one_deleted(t, name)]
-        return lacking[0] if len(lacking) == 1 else text
+        if len(lacking) == 1:
+            return lacking[0]
+        # A wrapped name whose last line went unread ("服务对象满意" | "度指标"): the one name it begins.
+        begun = [name for name in names if len(t) >= _LEVEL_PREFIX_MIN and name.startswith(t)]
+        return begun[0] if len(begun) == 1 else text
 
     @staticmethod
     def weight_declared(text: str) -> tuple[str, float | None]:

@@ -250,7 +250,7 @@ class _Walker:
             a, b = out_cells[i], out_cells[i + 1]
             if out_keys[i] is None and out_keys[i + 1] is None and a.text and b.text:
                 joined = compact(a.text + b.text)
-                left = {self.lex.match(table, joined)} - {None} or self.lex.near(table, joined) - set(out_keys)
+                left = ({self.lex.match(table, joined)} - {None} or self.lex.near(table, joined)) - set(out_keys)
                 if len(left) == 1:
                     key = left.pop()
                     out_cells[i:i + 2] = [_Span(a, a.x0, b.x1)]

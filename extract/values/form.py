@@ -25,7 +25,7 @@ REVIEW_CONFIDENCE = 0.85
 OPERATOR_CONFIDENCE = 0.95
 _OPERATOR_GLYPHS = frozenset("<>≥≤≧≦=═")
 # What a number is worth that was read only once a misreading's marks were taken off it
-# ("97.00-", "10,00"): in doubt, the form under review naming it.
+# ("99.17丨", "10,00"): in doubt, the form under review naming it.
 RECOVERED_NUMBER_CONFIDENCE = 0.5
 # What a split target's 指标性质 column says of a qualitative row.
 _QUALITATIVE_MARKS = frozenset({"定性", "定性指标"})

@@ -43,7 +43,7 @@ _MISREAD_NUMBER = re.compile(rf"^(?:{_BESIDE})*(\d+[.,:]\d{{1,2}}%?)(?:{_BESIDE}
 
 def misread_number(text: str | None) -> ParsedNumber | None:
     """The number a reading that is not one shows once what a misreading added is taken
-    away, or None: "10,00" → 10.00, "97.00-" → 97.00. A value in doubt, never a sure one."""
+    away, or None: "10,00" → 10.00, "99.17丨" → 99.17. A value in doubt, never a sure one."""
     m = _MISREAD_NUMBER.match(compact(text or ""))
     if not m:
         return None
