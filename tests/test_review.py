@@ -36,16 +36,16 @@ def test_a_field_corrected_by_keyboard_reaches_the_journal_the_export_and_the_au
     check_review = _check_review()
     forms = read_dataset(scanned)["forms"]
     doubted = forms.filter(pl.col("doubts").list.contains("indicators[0].score"))
-    assert doubted.height == 1  # the seal over 15.07 (read "13.07,"): not a number, in doubt
+    assert doubted.height == 1  # the seal over 15.07 (read "13.07,": taken for 13.07, in doubt)
     form_id = doubted["form_id"][0]
     result = check_review(scanned, "15.07", tmp_path / "review.png", target="indicators[0].score")
-    assert result["item"] == {"subject": "indicators[0]", "field": "score", "value": "13.07,"}
+    assert result["item"] == {"subject": "indicators[0]", "field": "score", "value": "13.07"}
     assert result["refused"] == {"page": 403, "queue": 403, "entry": 403}  # no token, no page and no change
     assert result["errors"] == [] and result["dialogs"] == [] and result["foreign_requests"] == []
     assert result["crop_ok"] and result["settled"] == 1 and result["before"] != result["after"]
     journal = read_journal(scanned)
     assert journal.select("form_id", "subject", "field", "old", "new", "action", "reviewer").rows() == [
-        (form_id, "indicators[0]", "score", "13.07,", "15.07", "correct", "browser-test")]
+        (form_id, "indicators[0]", "score", "13.07", "15.07", "correct", "browser-test")]
     indicator = read_dataset(scanned)["indicators"].filter(
         (pl.col("form_id") == form_id) & (pl.col("indicator_index") == 0)).row(0, named=True)
     assert indicator["score"] == 15.07 and indicator["corrected"] == ["score"]
