@@ -433,8 +433,10 @@ class _Walker:
                 # Under a header label gone unread (a seal over 一级指标), a known name says
                 # which level its column is; the form stays in doubt for the label.
                 key = self._level_of(cell.text, unlabelled)
-            if key is None or (key in mapped and not (compact(cell.text) and not compact(mapped[key].text))):
-                continue  # (a column parted by a stroke taken for a rule: its cell that holds text)
+            if key is None:
+                continue
+            if key in mapped and (compact(mapped[key].text) or not compact(cell.text)):
+                continue  # the first cell holds; an empty one yields (a column a stroke parted)
             if key in ("level1", "level2") or cell.row == r:
                 mapped[key] = cell
         if mapped:
