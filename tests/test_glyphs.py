@@ -14,6 +14,7 @@ pytest.importorskip("cv2", reason="the OCR extra is not installed")
 from extract.grid.pixels import ink_mask  # noqa: E402
 from extract.ocr.convert import PER_MILLE_DOUBT, to_words  # noqa: E402
 from extract.ocr.glyphs import operator_shape, percent_shape  # noqa: E402
+from extract.ocr.recognizer import Reading  # noqa: E402
 from extract.segment.lexicon import load_lexicon  # noqa: E402
 
 FONTS = {"china-s": None, "wqy": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -68,13 +69,17 @@ def test_per_mille_and_percent_by_their_loops(font, dpi):
     assert percent_shape(glyph_ink("‰", font, 10, dpi)) == "‰"
 
 
+def _readings(pairs) -> list[Reading]:
+    return [Reading.scored(text, score) for text, score in pairs]
+
+
 def test_a_per_mille_read_as_percent_and_zero_is_taken_as_per_mille_in_doubt():
     readings = [("控制在0.9%0以内", 0.97), ("≤0.9%o", 0.99), ("%0", 0.95), ("0.9%", 0.97), ("增长10%", 0.97),
                 ("达到95%。", 0.97), ("10%0.5", 0.97)]
     rects = [(0, 40 * i, 100, 40 * i + 20) for i in range(len(readings))]
-    words = to_words(rects, readings, 0.36, 0.3)
+    words = to_words(rects, _readings(readings), 0.36, 0.3)
     assert [w.text for w in words] == ["控制在0.9‰以内", "≤0.9‰", "‰", "0.9%", "增长10%", "达到95%。", "10%0.5"]
-    assert [w.confidence for w in words] == [PER_MILLE_DOUBT] * 3 + [0.97] * 4
+    assert [w.confidence for w in words] == pytest.approx([PER_MILLE_DOUBT] * 3 + [0.97] * 4)
 
 
 def test_a_misread_label_is_settled_by_elimination():
@@ -236,3 +241,34 @@ def test_a_letter_before_a_number_whose_ink_shows_no_operator_stays_as_read():
     word = Word("S45个", float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1),
                 float(ys.max()), 10.0, 0.97)
     assert _leading_operator(word, ink, 1.0).text == "S45个"
+
+
+def _printed(text: str, font: str, dpi: int) -> np.ndarray:
+    doc = pymupdf.open()
+    page = doc.new_page(width=16 + 7 * len(text), height=22)
+    writer = pymupdf.TextWriter(page.rect)
+    writer.append((6, 15), text, font=_font(font), fontsize=10)
+    writer.write_text(page)
+    pix = page.get_pixmap(dpi=dpi)
+    rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3]
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+@pytest.mark.parametrize("font", FONT_CASES)
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_sure_bare_number_is_one_whose_ink_holds_its_digits(font, dpi):
+    from extract.ocr.second import sure_number
+    from extract.pages.types import Word
+
+    pixels = _printed("1,430.50", font, dpi)
+    h, w = pixels.shape[:2]
+    scale = 72 / dpi
+
+    def read(text: str, confidence: float = 0.999, weakest: float = 0.995) -> bool:
+        word = Word(text, 0, 0, w * scale, h * scale, h * scale / 2, 10.0, confidence, weakest)
+        return sure_number(word, pixels, scale)
+
+    assert read("1,430.50")
+    assert not read("1,43.50") and not read("11,430.50")  # a digit dropped, or one added
+    assert not read("1,430.50", weakest=0.9)  # one glyph unsure: the second recogniser reads it
+    assert not read("1,430.50%") and not read("≥1,430.50")  # not a bare number

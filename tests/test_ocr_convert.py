@@ -9,15 +9,22 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from extract.grid import PageLayout
 from extract.grid.cells import find_grids
 from extract.grid.lines import snap_segments
 from extract.grid.text import assign_words, free_lines
 from extract.ocr.convert import split_at_rules, to_words
+from extract.ocr.recognizer import Reading
 from extract.pages.types import Page, Segment
 from extract.segment import load_lexicon, segment_layouts
 from extract.settings import DEFAULT_SETTINGS as S
 from extract.values.form import to_form
+
+def _readings(pairs) -> list[Reading]:
+    return [Reading.scored(text, score) for text, score in pairs]
+
 
 DATA = json.loads((Path(__file__).parent / "data" / "ocr_two_forms_turned.json").read_text(encoding="utf-8"))
 
@@ -26,7 +33,7 @@ def _layout():
     segments = [Segment(*s) for s in DATA["segments"]]
     hl, vl = snap_segments(segments, S.grid)
     grids = find_grids(1, hl, vl, S.grid)
-    words = to_words(DATA["read"]["rects"], DATA["read"]["recognized"], DATA["scale"], 0.3)
+    words = to_words(DATA["read"]["rects"], _readings(DATA["read"]["recognized"]), DATA["scale"], 0.3)
     outside = assign_words(grids, words, S.text)
     page = Page(1, 595, 842, "ocr", words, segments)
     return PageLayout(page, hl, vl, grids, free_lines(outside, S.text)), words
@@ -78,7 +85,7 @@ def test_speck_marks_at_a_reading_s_edges_are_dropped_and_the_reading_doubted():
              "年度资金总额:": "年度资金总额:", "资金;": "资金;", "更新及时率96.2%;": "更新及时率96.2%;"}
     assert {t: without_specks(t) for t in cases} == cases
     words = to_words([(0, 0, 50, 10), (60, 0, 70, 10), (80, 0, 120, 10), (130, 0, 160, 10)],
-                     [("1430.50.", 0.99), ("·", 0.95), ("10.00", 0.99), ("3.450人次", 0.99)], 1.0, 0.3)
+                     _readings([("1430.50.", 0.99), ("·", 0.95), ("10.00", 0.99), ("3.450人次", 0.99)]), 1.0, 0.3)
     assert [(w.text, w.confidence) for w in words] == [("1430.50", SPECK_DOUBT), ("·", 0.95), ("10.00", 0.99),
                                                        ("3.450人次", SPECK_DOUBT)]
 
@@ -89,7 +96,7 @@ def test_a_line_end_boxed_twice_is_read_once():
     # the detector boxes "…规定，" and, overlapping it, "，工"; a box inside another goes
     assert untangle([(300, 0, 400, 20), (10, 0, 200, 20), (190, 1, 230, 21), (320, 2, 350, 18)]) == [
         (300, 0, 400, 20), (10, 0, 200, 20), (200, 1, 230, 21)]  # in the order given
-    words = to_words([(10, 0, 200, 20), (200, 1, 230, 21)], [("管理规定，", 0.99), ("，工", 0.98)], 1.0, 0.3)
+    words = to_words([(10, 0, 200, 20), (200, 1, 230, 21)], _readings([("管理规定，", 0.99), ("，工", 0.98)]), 1.0, 0.3)
     assert [w.text for w in drop_doubled_marks(words)] == ["管理规定，", "工"]
 
 
@@ -100,7 +107,7 @@ def test_a_list_number_boxed_apart_keeps_its_stop_and_a_speck_after_a_score_goes
 
     # "2." boxed apart from "守牢食品安全底线，"; "5." alone in a 得分 cell
     words = to_words([(85, 244, 97, 252), (100, 242, 185, 254), (400, 244, 412, 252)],
-                     [("2.", 0.999), ("守牢食品安全底线，", 0.997), ("5.", 0.99)], 1.0, 0.3)
+                     _readings([("2.", 0.999), ("守牢食品安全底线，", 0.997), ("5.", 0.99)]), 1.0, 0.3)
     item = CellWords(80, 240, 270, 260, tuple(words[:2]))
     score = CellWords(390, 240, 430, 260, (words[2],))
     settled = settle_list_numbers([item, score])
@@ -185,3 +192,15 @@ def test_unread_ink_lighter_than_half_way_from_print_to_white_is_no_print():
         rects.append((40, y, 160, y + 24))
     assert faint_limit(level) > level + 0.55 * (255 - level)  # lighter ink still passes for a seal word's
     assert sorted(doubt_unread_ink(cells, ink, rects, 1.0, g, level)) == [1]
+
+
+def test_a_box_that_ends_on_a_stop_reaches_to_the_end_of_its_em():
+    # 。 is inked in the left half of its em: the line's room for the next word is half an em less
+    # than its ink box says (fixtures/lying/permuted_split_row.pdf: a wrapped line taken for a paragraph)
+    from extract.ocr.convert import to_em_box
+
+    words = to_words([(0, 0, 100, 20)] * 3, _readings([("管护机制已建立。", 0.99), ("管护机制已建立", 0.99), ("改造，", 0.99)]),
+                     1.0, 0.3)
+    assert {w.x1 for w in words} == {100}  # the OCR stages work on ink boxes
+    em = words[0].size
+    assert [to_em_box(w).x1 for w in words] == [pytest.approx(100 + em / 2), 100, pytest.approx(100 + em / 2)]

@@ -37,8 +37,8 @@ def _cell_with(text_read: str, image: np.ndarray, confidence: float, right_pad: 
 
 def test_the_second_recogniser_reads_a_long_chinese_line():
     text = "一所学校发生一起轻微食源性疾病事件，未造成严重后果"
-    read, score = get_engine().recognize_again([_line(text)])[0]
-    assert read.replace("，", ",") == text.replace("，", ",") and score > 0.9
+    reading = get_engine().recognize_again([_line(text)])[0]
+    assert reading.text.replace("，", ",") == text.replace("，", ",") and reading.score > 0.9
 
 
 def test_agreeing_readings_settle_a_doubt_and_a_misreading_is_outvoted():

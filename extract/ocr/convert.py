@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from collections.abc import Sequence
 
 import numpy as np
 
 from extract.grid import Grid
+from extract.ocr.recognizer import Reading
 from extract.pages.types import Word
 
 # Detection boxes are padded around the ink (DB unclip); the font size is about this share
@@ -104,7 +106,7 @@ def drop_doubled_marks(words: list[Word]) -> list[Word]:
         prev = next((p for p in reversed(out[:i]) if abs(p.cy - w.cy) < 0.5 * (w.y1 - w.y0)), None)
         if (prev is not None and abs(w.x0 - prev.x1) < 0.5 * (w.y1 - w.y0) and len(w.text) > 1
                 and w.text[0] in _PUNCTUATION and _nfkc(w.text[0]) == _nfkc(prev.text[-1])):
-            out[i] = Word(w.text[1:], w.x0, w.y0, w.x1, w.y1, w.baseline, w.size, w.confidence)
+            out[i] = replace(w, text=w.text[1:])
     return out
 
 
@@ -223,11 +225,12 @@ def is_list_number(text: str) -> bool:
     return bool(_LIST_NUMBER.match(text))
 
 
-def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], scale: float, min_score: float) -> list[Word]:
+def to_words(rects: Sequence[Rect], recognized: Sequence[Reading], scale: float, min_score: float) -> list[Word]:
     """Recognised text of each box as a Word in page points (empty or hopeless reads dropped)."""
     words = []
-    for (x0, y0, x1, y1), (text, score) in zip(rects, recognized):
-        text = text.strip()
+    for (x0, y0, x1, y1), reading in zip(rects, recognized):
+        reading = reading.stripped()
+        text, score = reading.text, reading.score
         if not text or score < min_score:
             continue
         if _PER_MILLE_MISREAD.search(text):
@@ -235,12 +238,27 @@ def to_words(rects: Sequence[Rect], recognized: Sequence[tuple[str, float]], sca
         cleaned = without_specks(text)
         if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
             text, score = cleaned, min(score, SPECK_DOUBT)
-        words.append(rect_word(text, (x0, y0, x1, y1), scale, score))
+        words.append(rect_word(text, (x0, y0, x1, y1), scale, score, min(score, reading.weakest)))
     return words
 
 
-def rect_word(text: str, rect: Rect, scale: float, confidence: float) -> Word:
+def rect_word(text: str, rect: Rect, scale: float, confidence: float, weakest: float | None = None) -> Word:
     """A reading of a pixel rect as a Word in page points (the rect's middle as baseline)."""
     x0, y0, x1, y1 = rect
     return Word(text=text, x0=x0 * scale, y0=y0 * scale, x1=x1 * scale, y1=y1 * scale, baseline=(y0 + y1) / 2 * scale,
-                size=(y1 - y0) * scale * FONT_SHARE_OF_BOX, confidence=confidence)
+                size=(y1 - y0) * scale * FONT_SHARE_OF_BOX, confidence=confidence,
+                weakest=confidence if weakest is None else weakest)
+
+
+# A CJK stop or comma is inked in the left half of its em: a box that ends on one ends half an
+# em short of where the character does, and its line's room for the next word looks wider.
+_LEFT_INKED_MARKS = frozenset("。，、；：")
+_LEFT_INKED_SHARE = 0.5
+
+
+def to_em_box(word: Word) -> Word:
+    """The word's box reaching to the end of its last character's em, as a text layer's is
+    (an ink box's otherwise, which every OCR stage before the page is done works on)."""
+    if word.text[-1:] not in _LEFT_INKED_MARKS:
+        return word
+    return replace(word, x1=word.x1 + _LEFT_INKED_SHARE * word.size)

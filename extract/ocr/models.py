@@ -1,4 +1,5 @@
-"""PaddleOCR model directories assembled from weights that a PyPI package ships.
+"""The OCR weights, from PyPI packages that ship them: PaddleOCR model directories for the
+detector, and the two recognisers' weights (run on ONNX Runtime directly).
 
 `models/manifest.toml` names each weight file (package, path inside it, sha256) and the
 inference.yml that PaddleOCR reads beside it. The directories are built once per machine in
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from extract.errors import OcrUnavailable
 from extract.files import file_sha256
+from extract.ocr.recognizer import LineShape
+
 
 def _models_dir() -> Path:
     """models/ beside the package (a checkout, an editable install), else where a wheel put it."""
@@ -71,30 +74,41 @@ def _write_config(entry: dict, weights: Path, target: Path) -> None:
 
 @dataclass(frozen=True)
 class Weights:
-    """A model run on ONNX Runtime directly: its weights and its alphabet."""
+    """A recogniser run on ONNX Runtime directly (extract/ocr/recognizer.py): its weights, its
+    alphabet (or the ONNX metadata key that holds it) and the text line it wants."""
 
     name: str
     onnx: Path
-    alphabet: list[str]
+    alphabet: tuple[str, ...] | None
+    alphabet_key: str | None
+    shape: LineShape
 
 
-def second_reader_weights(manifest: Path = MODELS_DIR / "manifest.toml") -> Weights:
-    """The second reader's weights (manifest [rec2]), checked against their sha256."""
-    import yaml  # comes with paddleocr
-
-    entry = tomllib.loads(manifest.read_text(encoding="utf-8"))["rec2"]
+def recognizer_weights(role: str, manifest: Path = MODELS_DIR / "manifest.toml") -> Weights:
+    """The weights of the first ("rec") or the second ("rec2") recogniser, checked against
+    their sha256 in the manifest."""
+    entry = tomllib.loads(manifest.read_text(encoding="utf-8"))[role]
     weights = _package_file(entry["package"], entry["path"])
     if file_sha256(weights) != entry["sha256"]:
         raise OcrUnavailable(f"{weights}: sha256 differs from models/manifest.toml ({entry['distribution']} expected)")
-    config = yaml.safe_load(_package_file(entry["package"], entry["alphabet"]).read_text(encoding="utf-8"))
-    return Weights(entry["model_name"], weights, [str(c) for c in config["PostProcess"]["character_dict"]])
+    alphabet = None
+    if "alphabet" in entry:
+        import yaml  # comes with paddleocr
+
+        # libyaml's loader: the pure-Python one takes over a second on an 18,000-line alphabet.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        config = yaml.load(_package_file(entry["package"], entry["alphabet"]).read_text(encoding="utf-8"), Loader=loader)
+        alphabet = tuple(str(c) for c in config["PostProcess"]["character_dict"])
+    shape = LineShape(pad_to=int(entry["input_width"])) if "input_width" in entry else LineShape()
+    return Weights(entry["model_name"], weights, alphabet, entry.get("character_metadata"), shape)
 
 
-def model_dirs(manifest: Path = MODELS_DIR / "manifest.toml") -> dict[str, ModelDir]:
-    """The det and rec model directories, assembled (and verified) on first use."""
+def model_dirs(roles: tuple[str, ...] = ("det", "rec"), manifest: Path = MODELS_DIR / "manifest.toml") -> dict[str, ModelDir]:
+    """PaddleOCR model directories (det, and rec for a plain PaddleOCR pass), assembled (and
+    verified) on first use."""
     entries = tomllib.loads(manifest.read_text(encoding="utf-8"))
     out: dict[str, ModelDir] = {}
-    for role in ("det", "rec"):
+    for role in roles:
         entry = entries[role]
         # The folder's name changes with the weights and with this entry's settings.
         key = hashlib.sha256((repr(sorted(entry.items())) + (MODELS_DIR / entry["config"]).read_text(encoding="utf-8")).encode()).hexdigest()

@@ -21,8 +21,9 @@ from extract.grid.pixels import ink_mask, pixel_segments
 from extract.grid.text import bucket_words
 from extract.ocr.convert import (FONT_SHARE_OF_BOX, SPECK_DOUBT, Rect, crop, cut_through, drop_doubled_marks,
                                  is_list_number, is_speck_reading, not_print, quad_to_rect, rect_word, split_at_rules,
-                                 to_words, untangle, without_specks)
+                                 to_em_box, to_words, untangle, without_specks)
 from extract.ocr.engine import Engine, get_engine
+from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords, UprightScan
 from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, doubt_lost_list_stops,
                                read_doubts_again, read_lines_again, same_reading)
@@ -80,10 +81,10 @@ def upright(engine: Engine, pixels: np.ndarray, boxes: list[Rect]) -> tuple[int,
     short = [r for r in boxes if 2 <= (r[2] - r[0]) / max(1.0, r[3] - r[1]) <= 6]
     crops = [crop(pixels, r) for r in sorted(short, key=lambda r: r[3] - r[1], reverse=True)[:_ORIENT_SAMPLES]]
     if crops:
-        as_is = np.mean([s for _, s in engine.recognize(crops)])
+        as_is = np.mean([r.score for r in engine.recognize(crops)])
         if as_is >= _SURELY_UPRIGHT:
             return turns, pixels, boxes
-        flipped = np.mean([s for _, s in engine.recognize([np.ascontiguousarray(np.rot90(c, 2)) for c in crops])])
+        flipped = np.mean([r.score for r in engine.recognize([np.ascontiguousarray(np.rot90(c, 2)) for c in crops])])
         if flipped > as_is:
             h, w = pixels.shape[:2]
             turns, pixels = turns + 2, np.ascontiguousarray(np.rot90(pixels, 2))
@@ -348,7 +349,7 @@ def read_empty_cell(engine: Engine, cell: CellWords, blobs: list[Rect], pixels: 
     x0, y0 = min(b[0] for b in blobs) - 3, min(b[1] for b in blobs) - 3
     x1, y1 = max(b[2] for b in blobs) + 3, max(b[3] for b in blobs) + 3
     rect = (max(x0, cell.x0 / scale), max(y0, cell.y0 / scale), min(x1, cell.x1 / scale), min(y1, cell.y1 / scale))
-    (text, _), = engine.recognize([crop(pixels, rect)])
+    text = engine.recognize([crop(pixels, rect)])[0].text
     text = without_specks(text.strip())
     if not text or is_speck_reading(text):
         return []
@@ -386,7 +387,7 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
             continue
         (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
     words = to_words(to_read, engine.recognize([crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
-    words += to_words(dashes, [("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
+    words += to_words(dashes, [Reading("-", (DASH_CONFIDENCE,))] * len(dashes), scale, MIN_WORD_SCORE)
     return words
 
 
@@ -436,14 +437,15 @@ def read_joins_again(engine: Engine, words: list[Word], joins: list[Rect], pixel
         if len(parts) < 2:
             continue
         image = crop(pixels, (x0, y0, x1, y1))
-        (first, s1), = engine.recognize([image])
+        first = engine.recognize([image])[0]
         joined = "".join(w.text for w in sorted(parts, key=lambda w: w.x0))
-        if same_reading(first, joined) or len(normalize(without_specks(first))) <= len(normalize(joined)):
+        if same_reading(first.text, joined) or len(normalize(without_specks(first.text))) <= len(normalize(joined)):
             continue
-        second, s2 = engine.recognize_again([image])[0]
-        agreed = min(s1, s2) >= MIN_SECOND_SCORE and same_reading(first, second) and not not_print(first)
+        second = engine.recognize_again([image])[0]
+        agreed = (min(first.score, second.score) >= MIN_SECOND_SCORE and same_reading(first.text, second.text)
+                  and not not_print(first.text))
         if agreed:
-            union = rect_word(without_specks(first.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)
+            union = rect_word(without_specks(first.text.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)
             ids = {id(w) for w in parts}
             words = [union if w is parts[0] else w for w in words if w is parts[0] or id(w) not in ids]
         else:
@@ -508,4 +510,4 @@ def read_scan(image: PageImage, number: int, settings: Settings) -> Page:
     words = read_words(engine, text_pixels, boxes, tables, scale, scan.had_red)
     cells, outside = cell_words(tables.grids, words)
     cells = settle_cells(engine, cells, outside, words, text_pixels, scale, settings)
-    return replace(page, words=[word for cell in cells for word in cell.words] + outside)
+    return replace(page, words=[to_em_box(word) for word in [w for cell in cells for w in cell.words] + outside])

@@ -2,7 +2,7 @@
 
 PP-OCRv4 reads every text box; where it is unsure (a word scored below SECOND_READ_BELOW, or
 a reading print does not make: extract/ocr/convert.py) PP-OCRv6 small, a recogniser trained
-apart on other data (engine.SecondReader), reads the same crop. Two independent readings that
+apart on other data (Engine.second), reads the same crop. Two independent readings that
 agree are trusted: the word keeps its text and takes AGREED_CONFIDENCE. Where they differ
 nothing changes — the first reading stays, as unsure as it was, and the form goes to review
 naming it. PP-OCRv5 mobile was measured first and dropped: it silently loses characters of
@@ -11,6 +11,7 @@ long lines at scores of 0.999. Measured on the degradation sweep (scripts/bench.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -23,12 +24,21 @@ from extract.values.text import lost_list_stops, normalize
 
 # Words read below this are read again. Above it the first reading stands on its own.
 SECOND_READ_BELOW = 0.85
-# Words holding a digit are read again below this: a number's or a target's meaning turns on
-# one glyph (≥ read as "2" at 0.9: "290%"). Reading every such word (1.01) measured 26.5% of a
-# degraded scan's ingest, over the 15% budget; this bound keeps the cost near that of the
-# unsure words alone (8.9%) but lets a sure misread ("290%") through the sampled sweep test: kept
-# at 1.01 until a cheaper check catches those (scripts/bench.py --scan-command DIR --second-reading both).
+# Words holding a digit are read again however sure: a number's or a target's meaning turns on
+# one glyph (≥ read as "2" at 0.9: "290%"), and the first recogniser drops a glyph at 0.999
+# ("≥95%" read "95%", "0.3‰" read "0.3%"). Only a bare number read surely glyph by glyph whose
+# ink holds one digit-high stroke per digit (sure_number) is not: 145 of 369 such words on the
+# speed set, and leaving them unread again changed no field of the scan sweeps (seeds 7, 11).
+# A sure glyph-by-glyph reading alone is not enough beyond bare numbers: the dropped glyphs
+# above were each read at 0.99 or more.
 NUMBER_READ_BELOW = 1.01
+NUMBER_SURE, GLYPH_SURE = 0.98, 0.99
+_BARE_NUMBER = re.compile(r"\d[\d,]*(\.\d+)?")
+# A stroke this tall against the tallest is a digit's (a point's or a comma's is lower).
+_DIGIT_HEIGHT_SHARE = 0.6
+# A word one glyph of which was read below this is read again however sure the rest: 竣 read
+# as 峻 at 0.72 in a line scored 0.94 (fixtures/lying/permuted_split_row.pdf).
+GLYPH_READ_BELOW = 0.8
 # Words holding a Chinese comma or stop are read again below this: at low resolution the
 # first recogniser takes 。 for ， at 0.94 (the second read it at 0.999; scan sweep, seed 7).
 STOP_READ_BELOW = 0.97
@@ -63,13 +73,14 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
         for i, word in enumerate(cell_words):
             limit = (NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text)
                      else STOP_READ_BELOW if _STOPS & set(word.text) else SECOND_READ_BELOW)
-            if word.confidence < limit:
+            if (word.confidence < limit or word.weakest < GLYPH_READ_BELOW) and not sure_number(word, pixels, scale):
                 targets.append((k, i, word))
     if not targets:
         return cells
     crops = [crop(pixels, (w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)) for _, _, w in targets]
     split: list[tuple[int, int, Word, str, np.ndarray]] = []
-    for (k, i, word), (text, score), image in zip(targets, engine.recognize_again(crops), crops):
+    for (k, i, word), second, image in zip(targets, engine.recognize_again(crops), crops):
+        text, score = second.text, second.score
         if score >= MIN_SECOND_SCORE and same_reading(word.text, text):
             if not not_print(word.text):
                 words[k][i] = replace(word, confidence=max(word.confidence, AGREED_CONFIDENCE))
@@ -82,12 +93,30 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
             split.append((k, i, word, text, image))
     # Where the two differ and the second is sure, the first recogniser reads the crop again
     # enlarged: if it now says what the second said, two recognisers agree on that reading.
-    for (k, i, word, text, _), (third, s3) in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
-        if s3 >= MIN_SECOND_SCORE and same_reading(third, text) and not not_print(text):
+    for (k, i, word, text, _), third in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
+        if third.score >= MIN_SECOND_SCORE and same_reading(third.text, text) and not not_print(text):
             words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE)
         else:
             words[k][i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
     return [cell.holding(ws) for cell, ws in zip(cells, words)]
+
+
+def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
+    """A bare number ("1,430.50") every glyph of which the first recogniser read surely, and
+    whose ink holds as many digit-high strokes as it has digits: none dropped, none added."""
+    import cv2
+
+    from extract.grid.pixels import ink_mask
+    from extract.pages.images import grey
+
+    if word.confidence < NUMBER_SURE or word.weakest < GLYPH_SURE or not _BARE_NUMBER.fullmatch(word.text):
+        return False
+    ink = ink_mask(grey(crop(pixels, (word.x0 / scale, word.y0 / scale, word.x1 / scale, word.y1 / scale))))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:n, 3]
+    if not len(heights):
+        return False
+    return int((heights >= _DIGIT_HEIGHT_SHARE * heights.max()).sum()) == sum(ch.isdigit() for ch in word.text)
 
 
 def doubt_lost_list_stops(cells: list[CellWords]) -> list[CellWords]:
@@ -163,8 +192,9 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
         crops.append(crop(pixels, rects[-1]))
     firsts, seconds = engine.recognize(crops), engine.recognize_again(crops)
     out = {i: ln for i, ln in enumerate(lines)}
-    for i, (x0, y0, x1, y1), (a, sa), (b, sb) in zip(touched, rects, firsts, seconds):
-        if min(sa, sb) < MIN_SECOND_SCORE or not same_reading(a, b) or not_print(a):
+    for i, (x0, y0, x1, y1), first, second in zip(touched, rects, firsts, seconds):
+        a = first.text
+        if min(first.score, second.score) < MIN_SECOND_SCORE or not same_reading(a, second.text) or not_print(a):
             return None
         # The ink the boxes missed must show in the new reading as something more.
         if len(normalize(without_specks(a))) <= len(normalize("".join(w.text for w in lines[i]))):

@@ -238,7 +238,7 @@ def pixel_agreement(page: pymupdf.Page, samples: list[tuple[pymupdf.Rect, str]],
     import numpy as np
 
     crops = [np.ascontiguousarray(render(page, box, settings.ocr.dpi)[:, :, ::-1]) for box, _ in samples]
-    read = [text for text, _ in engine.recognize(crops)]
+    read = [r.text for r in engine.recognize(crops)]
     return agreement([text for _, text in samples], read)
 
 

@@ -19,6 +19,9 @@ class Word:
     baseline: float
     size: float  # font size (text layer) or box height (OCR)
     confidence: float = 1.0
+    # OCR: the least sure character's probability as first read (a number's meaning turns on
+    # one glyph); a word made otherwise is as sure in its parts as in all.
+    weakest: float = 1.0
 
     @property
     def cx(self) -> float:

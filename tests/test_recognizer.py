@@ -1,0 +1,75 @@
+"""The recogniser run on ONNX Runtime directly (extract/ocr/recognizer.py): its readings are
+PaddleOCR's own, on a fixture scan's text boxes; a pack of short crops gives each its own score."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from extract.ocr.recognizer import Reading
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scans"
+
+
+def test_a_reading_splits_at_its_separators_with_each_part_its_own_probabilities():
+    reading = Reading(" 10.00·≥95%·", (0.5, 0.99, 0.98, 0.97, 0.99, 0.99, 0.999, 0.6, 0.9, 0.95, 0.99, 0.999))
+    parts = reading.split("·")
+    assert [p.text for p in parts] == [" 10.00", "≥95%", ""]
+    assert parts[0].stripped() == Reading("10.00", (0.99, 0.98, 0.97, 0.99, 0.99))
+    assert parts[1].weakest == 0.6 and parts[1].score == pytest.approx((0.6 + 0.9 + 0.95 + 0.99) / 4)
+    assert parts[2].score == 0.0
+    assert Reading.scored("95%", 0.9).probs == (0.9, 0.9, 0.9)
+
+
+@pytest.fixture(scope="module")
+def page_crops():
+    pytest.importorskip("paddleocr", reason="the OCR extra is not installed")
+    from extract.document import open_document
+    from extract.ocr.convert import crop
+    from extract.ocr.engine import get_engine
+    from extract.ocr.page import _boxes
+    from extract.pages.images import page_image
+
+    with open_document(FIXTURES / "two_forms_colour_seal.pdf") as doc:
+        pixels = page_image(doc[0], 200).pixels
+    boxes = _boxes(get_engine(), pixels)
+    return [crop(pixels, b) for b in boxes]
+
+
+@pytest.mark.ocr
+def test_the_first_reading_is_paddleocrs_own(page_crops):
+    from paddleocr import TextRecognition
+
+    from extract.ocr.engine import get_engine
+    from extract.ocr.models import model_dirs
+
+    os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+    rec = model_dirs(("rec",))["rec"]
+    paddle = TextRecognition(model_name=rec.name, model_dir=str(rec.path), engine="onnxruntime")
+    ours = get_engine().rec
+    assert len(page_crops) > 50
+    for image in page_crops:
+        theirs, mine = paddle.predict([image], batch_size=1)[0], ours.read(image)
+        assert mine.text == theirs["rec_text"]
+        assert mine.score == pytest.approx(float(theirs["rec_score"]), abs=1e-5)
+
+
+@pytest.mark.ocr
+def test_a_pack_scores_each_crop_by_its_own_characters(page_crops):
+    import cv2
+
+    from extract.ocr.engine import PACK_MAX_CROP, PACK_SURE, _line_width, get_engine
+
+    engine = get_engine()
+    short = [c for c in page_crops if _line_width(c) <= PACK_MAX_CROP][:6]
+    # one of them blurred past sure reading: its own score falls, the others' stay
+    short[2] = cv2.GaussianBlur(short[2], (0, 0), 2.5)
+    alone = [engine.rec.read(c) for c in short]
+    packed = engine.recognize(short)
+    assert [r.text.strip() for r in packed] == [r.text.strip() for r in alone]
+    others = [r.score for i, r in enumerate(packed) if i != 2]
+    assert min(others) > 0.99 and packed[2].score < min(others)
+    # a part read less surely than PACK_SURE is read alone too, and the surer reading stands
+    assert all(r.score >= PACK_SURE or r.score >= a.score for r, a in zip(packed, alone))
