@@ -92,8 +92,9 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
         elif score >= SURE_SECOND_SCORE and not not_print(text):
             split.append((k, i, word, text, image))
     # Where the two differ and the second is sure, the first recogniser reads the crop again
-    # enlarged: if it now says what the second said, two recognisers agree on that reading.
-    for (k, i, word, text, _), third in zip(split, engine.recognize([_enlarged(x[4]) for x in split])):
+    # enlarged, alone (packed, its reading would turn on its neighbours): if it now says what
+    # the second said, two recognisers agree on that reading.
+    for (k, i, word, text, _), third in zip(split, engine.rec.read_all([_enlarged(x[4]) for x in split])):
         if third.score >= MIN_SECOND_SCORE and same_reading(third.text, text) and not not_print(text):
             words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE)
         else:
