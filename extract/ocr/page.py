@@ -387,7 +387,7 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
             continue
         (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
     words = to_words(to_read, engine.recognize([crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
-    words += to_words(dashes, [Reading("-", (DASH_CONFIDENCE,))] * len(dashes), scale, MIN_WORD_SCORE)
+    words += to_words(dashes, [Reading.scored("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
     return words
 
 

@@ -1,5 +1,5 @@
 """A CTC text-line recogniser run on ONNX Runtime directly, reading out what PaddleOCR's
-TextRecognition keeps to itself: each character's probability and the frame it was read at.
+TextRecognition keeps to itself: each character's probability.
 
 Both recognisers are run this way. PP-OCRv4 is prepared exactly as PaddleOCR prepares it
 (resized to the line height, padded to the model's narrowest width, greedy CTC decoding,
