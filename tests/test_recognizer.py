@@ -23,6 +23,21 @@ def test_a_reading_splits_at_its_separators_with_each_part_its_own_probabilities
     assert Reading.scored("95%", 0.9).probs == (0.9, 0.9, 0.9)
 
 
+def test_a_character_passed_over_shows_as_inked_room_between_two_read():
+    import numpy as np
+
+    # 完成[竣]工验收 read without 竣: ems of 10 columns, 工 read 20 columns after 成.
+    reading = Reading("完成工验收", (0.99,) * 5, (5.0, 15.0, 35.0, 45.0, 55.0))
+    inked = np.ones(60, dtype=bool)
+    assert reading.passed_over(inked) == 1
+    inked[20:30] = False  # the room is blank: a space, not a character
+    assert reading.passed_over(inked) == 0
+    assert Reading("完成竣工验收", (0.99,) * 6, (5.0, 15.0, 25.0, 35.0, 45.0, 55.0)).passed_over(np.ones(60, bool)) == 0
+    # Digits are half an em: "2025年" leaves no room.
+    assert Reading("于2025年1月", (0.99,) * 8, (5.0, 12.5, 17.5, 22.5, 27.5, 35.0, 42.5, 50.0)).passed_over(np.ones(60, bool)) == 0
+    assert Reading("完成工验收", (0.99,) * 5).passed_over(inked) == 0  # read in a pack: no columns
+
+
 @pytest.fixture(scope="module")
 def page_crops():
     pytest.importorskip("paddleocr", reason="the OCR extra is not installed")

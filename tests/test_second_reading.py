@@ -4,6 +4,8 @@ confirm stays in doubt; a cell line with ink its boxes missed is read again whol
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -15,6 +17,8 @@ from extract.ocr.second import AGREED_CONFIDENCE, read_doubts_again, read_lines_
 from extract.ocr.types import CellWords  # noqa: E402
 from extract.pages.mupdf import pymupdf  # noqa: E402
 from extract.pages.types import Word  # noqa: E402
+from extract.settings import TextSettings  # noqa: E402
+from extract.values.text import normalize  # noqa: E402
 
 DPI = 200
 SCALE = 72 / DPI
@@ -63,5 +67,49 @@ def test_a_line_with_unread_ink_is_read_again_whole():
     image = _line(text)
     cell = _cell_with("问题整改完成时限已经达标", image, 0.99, right_pad=30)
     h, w = image.shape[:2]
-    words = read_lines_again(get_engine(), cell, [(w - 28, 20, w - 20, 40)], image, SCALE)
+    words = read_lines_again(get_engine(), cell, [(w - 28, 20, w - 20, 40)], image, SCALE, TextSettings())
     assert words is not None and [x.text for x in words] == ["问题整改完成时限已经达标，"]
+
+
+def _two_lines(first: str, second: str) -> tuple[np.ndarray, CellWords]:
+    """A cell of two printed lines, each read as one word."""
+    top, bottom = _line(first), _line(second)
+    w = max(top.shape[1], bottom.shape[1])
+    image = np.full((top.shape[0] + bottom.shape[0], w, 3), 255, np.uint8)
+    image[:top.shape[0], :top.shape[1]], image[top.shape[0]:, :bottom.shape[1]] = top, bottom
+    h = top.shape[0]
+    words = tuple(Word(t, 2 * SCALE, (y + 6) * SCALE, (9 + 28 * len(t)) * SCALE, (y + h - 4) * SCALE,
+                       (y + h / 2) * SCALE, 10.0, 0.99) for t, y in ((first, 0), (second, h)))
+    return image, CellWords(0.0, 0.0, w * SCALE, image.shape[0] * SCALE, words)
+
+
+def test_a_speck_beside_a_line_both_recognisers_read_as_it_was_leaves_the_line_as_sure():
+    image, cell = _two_lines("未造成严重后果", "已约谈相关责任人")
+    y = 12  # a 3×2 speck in the first line's band, past its text
+    image[y:y + 2, 215:218] = 0
+    words = read_lines_again(get_engine(), cell, [(215, y, 218, y + 2)], image, SCALE, TextSettings())
+    assert [(x.text, x.confidence) for x in words] == [("未造成严重后果", 0.99), ("已约谈相关责任人", 0.99)]
+
+
+def test_ink_the_readings_do_not_explain_puts_only_its_own_line_in_doubt():
+    image, cell = _two_lines("未造成严重后果", "已约谈相关责任人")
+    image[8:30, 215:223] = 0  # a character-sized blot past the first line's text
+    words = read_lines_again(get_engine(), cell, [(215, 8, 223, 30)], image, SCALE, TextSettings())
+    assert words[1].confidence == 0.99
+    assert words[0].confidence < AGREED_CONFIDENCE or words[0].text != "未造成严重后果"
+
+
+def test_a_character_the_first_recogniser_passed_over_is_put_in_where_the_second_reads_it_surely():
+    image = _line("项目于年底完成竣工验收")
+    cell = _cell_with("项目于年底完成工验收", image, 0.99)
+    cell = CellWords(cell.x0, cell.y0, cell.x1, cell.y1, (replace(cell.words[0], passed_over=1),))
+    [after] = read_doubts_again(get_engine(), [cell], image, SCALE)
+    assert (normalize(after.words[0].text), after.words[0].confidence) == ("项目于年底完成竣工验收", AGREED_CONFIDENCE)
+
+
+def test_a_passed_over_character_neither_recogniser_reads_stays_in_doubt():
+    image = _line("项目于年底完成竣工验收")
+    cell = _cell_with("项目于年底完成竣工验收", image, 0.99)
+    cell = CellWords(cell.x0, cell.y0, cell.x1, cell.y1, (replace(cell.words[0], passed_over=1),))
+    [after] = read_doubts_again(get_engine(), [cell], image, SCALE)
+    assert after.words[0].confidence < AGREED_CONFIDENCE

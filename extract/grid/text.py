@@ -78,7 +78,8 @@ def bucket_words(grids: list[Grid], words: list[Word]) -> tuple[dict[tuple[int, 
     return buckets, outside
 
 
-def _group_by_baseline(words: list[Word], settings: TextSettings) -> list[list[Word]]:
+def group_by_baseline(words: list[Word], settings: TextSettings) -> list[list[Word]]:
+    """The words as printed lines, top to bottom, each left to right."""
     rows: list[list[Word]] = []
     tolerance = settings.baseline_tolerance
     for w in sorted(words, key=lambda w: (w.baseline, w.x0)):
@@ -111,7 +112,7 @@ def _line_text(ws: list[Word]) -> str:
 def build_lines(words: list[Word], left: float, right: float, settings: TextSettings) -> list[TextLine]:
     """The printed lines of one cell, each marked as wrapped or paragraph-ending."""
     rows, texts = [], []
-    for row in _group_by_baseline(words, settings):
+    for row in group_by_baseline(words, settings):
         if text := _line_text(row):
             rows.append(row)
             texts.append(text)
@@ -170,7 +171,7 @@ def free_lines(words: list[Word], settings: TextSettings) -> list[TextLine]:
     "单位：万元") are separate lines.
     """
     out: list[TextLine] = []
-    for row in _group_by_baseline(words, settings):
+    for row in group_by_baseline(words, settings):
         run: list[Word] = [row[0]]
         for w in row[1:]:
             if w.x0 - run[-1].x1 > 3 * max(w.size, run[-1].size):

@@ -225,10 +225,12 @@ def is_list_number(text: str) -> bool:
     return bool(_LIST_NUMBER.match(text))
 
 
-def to_words(rects: Sequence[Rect], recognized: Sequence[Reading], scale: float, min_score: float) -> list[Word]:
-    """Recognised text of each box as a Word in page points (empty or hopeless reads dropped)."""
+def to_words(rects: Sequence[Rect], recognized: Sequence[Reading], scale: float, min_score: float,
+             passed_over: Sequence[int] | None = None) -> list[Word]:
+    """Recognised text of each box as a Word in page points (empty or hopeless reads dropped);
+    `passed_over`: how many characters each reading passed over (Reading.passed_over)."""
     words = []
-    for (x0, y0, x1, y1), reading in zip(rects, recognized):
+    for (x0, y0, x1, y1), reading, passed in zip(rects, recognized, passed_over or [0] * len(rects)):
         reading = reading.stripped()
         text, score = reading.text, reading.score
         if not text or score < min_score:
@@ -238,7 +240,8 @@ def to_words(rects: Sequence[Rect], recognized: Sequence[Reading], scale: float,
         cleaned = without_specks(text)
         if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
             text, score = cleaned, min(score, SPECK_DOUBT)
-        words.append(rect_word(text, (x0, y0, x1, y1), scale, score, min(score, reading.weakest)))
+        word = rect_word(text, (x0, y0, x1, y1), scale, score, min(score, reading.weakest))
+        words.append(replace(word, passed_over=passed) if passed else word)
     return words
 
 

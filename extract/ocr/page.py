@@ -25,8 +25,8 @@ from extract.ocr.convert import (FONT_SHARE_OF_BOX, SPECK_DOUBT, Rect, crop, cut
 from extract.ocr.engine import Engine, get_engine
 from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords, UprightScan
-from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, doubt_lost_list_stops,
-                               read_doubts_again, read_lines_again, same_reading)
+from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, UNREAD_INK_CONFIDENCE,
+                               doubt_lost_list_stops, read_doubts_again, read_lines_again, same_reading)
 from extract.ocr.glyphs import (OPERATOR_READINGS, ink_touching, leading_glyph, operator_of, operator_shape, percent_shape,
                                shows)
 from extract.pages.images import (
@@ -50,7 +50,6 @@ RULE_FRINGE_PX = 2
 # A blob of ink this large (pixels) left outside every text box is something unread (a
 # 10 pt comma at 200 dpi is ~25 px); smaller ones are scan noise.
 UNREAD_INK_MIN_AREA = 20
-UNREAD_INK_CONFIDENCE = 0.6
 
 
 def _dilate(mask: np.ndarray, px: int) -> np.ndarray:
@@ -242,8 +241,10 @@ def drop_lone_specks(cells: list[CellWords]) -> list[CellWords]:
 
 
 # After a red seal is painted out, the light fringe of its strokes remains; the recogniser
-# reads some of it as characters (测 → "上" at 0.98). Print is dark: a word whose darkest ink
-# is lighter than this share of the way from the page's print to white is seal residue.
+# reads some of it as characters (测 → "上" at 0.98), as it reads a faint grey seal's
+# inscription (市 at 0.99) and the reverse page showing through (出, both recognisers agreeing).
+# Print is dark: a word whose darkest ink is lighter than this share of the way from the
+# page's print to white is none of it.
 FAINT_INK_SHARE = 0.6
 
 
@@ -268,8 +269,9 @@ def faint_limit(level: float, share: float = FAINT_INK_SHARE) -> float:
     return level + share * (255 - level)
 
 
-def drop_seal_residue(words: list[Word], cleaned: np.ndarray, scale: float) -> list[Word]:
-    """Words read from the faint remains of a painted-out red seal."""
+def drop_faint_words(words: list[Word], cleaned: np.ndarray, scale: float) -> list[Word]:
+    """Words read from ink far fainter than the page's print: a seal's remains or strokes,
+    bleed-through."""
     level, darkest = print_level(words, grey(cleaned), scale)
     if not darkest:
         return words
@@ -357,18 +359,18 @@ def read_empty_cell(engine: Engine, cell: CellWords, blobs: list[Rect], pixels: 
 
 
 def settle_unread_ink(engine: Engine, cells: list[CellWords], unread: dict[int, list[Rect]], pixels: np.ndarray,
-                      scale: float, second: bool = True) -> list[CellWords]:
+                      scale: float, settings: Settings) -> list[CellWords]:
     """The lines of a cell that hold unread ink are read again, the cell's whole width, by
-    both recognisers: where they agree, their reading replaces the line's words; elsewhere
-    the cell's words lose their certainty, so the form goes to review instead of carrying a
-    silently shortened text."""
+    both recognisers (second.read_lines_again); where that cannot be done, the cell's words
+    lose their certainty, so the form goes to review instead of carrying a silently
+    shortened text."""
     out = list(cells)
     for k, blobs in unread.items():
         cell = cells[k]
         if not cell.words:
             out[k] = cell.holding(read_empty_cell(engine, cell, blobs, pixels, scale))
             continue
-        reread = read_lines_again(engine, cell, blobs, pixels, scale) if second else None
+        reread = read_lines_again(engine, cell, blobs, pixels, scale, settings.text) if settings.ocr.second_reading else None
         if reread is None:
             reread = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in cell.words]
         out[k] = cell.holding(reread)
@@ -386,7 +388,9 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
         if not box_ink.any():
             continue
         (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
-    words = to_words(to_read, engine.recognize([crop(pixels, r) for r in to_read]), scale, MIN_WORD_SCORE)
+    readings = engine.recognize([crop(pixels, r) for r in to_read])
+    passed = [reading.passed_over(crop(ink, r).any(axis=0)) for r, reading in zip(to_read, readings)]
+    words = to_words(to_read, readings, scale, MIN_WORD_SCORE, passed)
     words += to_words(dashes, [Reading.scored("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
     return words
 
@@ -396,12 +400,11 @@ def make_upright(engine: Engine, image: PageImage) -> UprightScan:
     ink stays black), the rules levelled (they are level in any quarter turn), then the text
     found once and turned upright."""
     pixels = remove_red(image.pixels)
-    had_red = pixels is not image.pixels
     skew = skew_angle(grey(pixels))
     if abs(skew) >= MIN_SKEW_DEGREES:
         pixels = rotate(pixels, skew)
     turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))
-    return UprightScan(pixels, image.scale, skew, turns, boxes, had_red)
+    return UprightScan(pixels, image.scale, skew, turns, boxes)
 
 
 def erase_rules(pixels: np.ndarray, rules: np.ndarray, grids: list[Grid], scale: float) -> np.ndarray:
@@ -417,14 +420,14 @@ def erase_rules(pixels: np.ndarray, rules: np.ndarray, grids: list[Grid], scale:
     return out
 
 
-def read_words(engine: Engine, pixels: np.ndarray, boxes: list[Rect], tables, scale: float,
-               had_red: bool) -> list[Word]:
-    """The text boxes, cut where a table's rule crosses them, read once each."""
+def read_words(engine: Engine, pixels: np.ndarray, boxes: list[Rect], tables, scale: float) -> list[Word]:
+    """The text boxes, cut where a table's rule crosses them, read once each; words read
+    from faint ink dropped."""
     rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, tables.grids, tables.vlines)]
     words = drop_doubled_marks(read_boxes(engine, pixels, rects, scale))
     joins = [u for u in cut_through(boxes) if len(split_at_rules(u, scale, tables.grids, tables.vlines)) == 1]
     words = read_joins_again(engine, words, joins, pixels, scale)
-    return drop_seal_residue(words, pixels, scale) if had_red else words
+    return drop_faint_words(words, pixels, scale)
 
 
 def read_joins_again(engine: Engine, words: list[Word], joins: list[Rect], pixels: np.ndarray,
@@ -482,7 +485,7 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
             for w in [w for cell in cells for w in cell.words] + outside]
     unread = doubt_unread_ink(cells, ink, kept, scale, g, print_level(read, g, scale)[0])
     empty = [k for k in unread if not cells[k].words]
-    cells = settle_unread_ink(engine, cells, unread, pixels, scale, second=settings.ocr.second_reading)
+    cells = settle_unread_ink(engine, cells, unread, pixels, scale, settings)
     # A lone glyph found in an empty cell (an operator under a seal, read "S") is told by its shape.
     for k, cell in zip(empty, settle_lone_glyphs([cells[k] for k in empty], ink, scale)):
         cells[k] = cell
@@ -507,7 +510,7 @@ def read_scan(image: PageImage, number: int, settings: Settings) -> Page:
                 turns=scan.turns, skew=scan.skew, dpi=image.dpi)
     tables = recover_layout(page, settings)  # the rules' tables: the text is cut and settled by them
     text_pixels = erase_rules(despeckle(pixels, em_px), rules, tables.grids, scale)
-    words = read_words(engine, text_pixels, boxes, tables, scale, scan.had_red)
+    words = read_words(engine, text_pixels, boxes, tables, scale)
     cells, outside = cell_words(tables.grids, words)
     cells = settle_cells(engine, cells, outside, words, text_pixels, scale, settings)
     return replace(page, words=[to_em_box(word) for word in [w for cell in cells for w in cell.words] + outside])

@@ -10,6 +10,7 @@ that its readings and scores are PaddleOCR's on the fixtures' crops.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,12 +21,30 @@ if TYPE_CHECKING:
     from extract.ocr.models import Weights
 
 
+# Between two characters read, room for this share of an em more than their halves take,
+# inked across this share of its columns, held a character the recogniser passed over: 竣 in
+# "完成竣工" read "完成工" at 0.999 (its neighbours' frames 12 apart, where 6 make an em; the
+# second recogniser read 竣 at 1.0). The em is the median step between two wide characters,
+# told where a reading has this many such steps.
+PASSED_OVER_EMS = 0.8
+PASSED_OVER_INK = 0.6
+_MIN_EM_STEPS = 3
+
+
+def _ems(ch: str) -> float:
+    """A character's width in ems as Chinese fonts set it: CJK and full-width forms one, the rest half."""
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+
+
 @dataclass(frozen=True)
 class Reading:
-    """A text line as read: its text, each character's probability, and their mean (the score)."""
+    """A text line as read: its text, each character's probability, and their mean (the score).
+    `xs`: where along the crop each character was read (its pixel column), where the crop was
+    read alone (in a pack, the columns are the pack's)."""
 
     text: str
     probs: tuple[float, ...] = ()
+    xs: tuple[float, ...] = ()
 
     @classmethod
     def scored(cls, text: str, score: float) -> Reading:
@@ -40,6 +59,24 @@ class Reading:
     def weakest(self) -> float:
         """The least sure character's probability: one glyph may turn a number's meaning."""
         return min(self.probs) if self.probs else 0.0
+
+    def passed_over(self, inked: np.ndarray) -> int:
+        """How many characters the recogniser passed over between two it read: where the
+        columns between them leave room for a character and hold ink. `inked`: which of the
+        crop's columns hold ink. 0 where the reading has too few wide characters to tell an
+        em by, or was read in a pack."""
+        text, xs = self.text, self.xs
+        steps = [xs[i + 1] - xs[i] for i in range(len(xs) - 1) if _ems(text[i]) == _ems(text[i + 1]) == 1.0]
+        if len(xs) != len(text) or len(steps) < _MIN_EM_STEPS:
+            return 0
+        em = float(np.median(steps))
+        passed = 0
+        for i in range(len(text) - 1):
+            a, b = xs[i] + _ems(text[i]) * em / 2, xs[i + 1] - _ems(text[i + 1]) * em / 2
+            columns = inked[max(0, int(a)):max(int(a) + 1, int(b))]
+            if b - a >= PASSED_OVER_EMS * em and columns.size and columns.mean() >= PASSED_OVER_INK:
+                passed += max(1, round((b - a) / em))
+        return passed
 
     def split(self, separator: str) -> list[Reading]:
         """The reading cut at every `separator` character, each part with its own characters'
@@ -64,7 +101,7 @@ class Reading:
             start += 1
         while end > start and self.text[end - 1].isspace():
             end -= 1
-        return Reading(self.text[start:end], self.probs[start:end])
+        return Reading(self.text[start:end], self.probs[start:end], self.xs[start:end])
 
 
 @dataclass(frozen=True)
@@ -130,7 +167,10 @@ class CtcRecognizer:
         x = self._prepared(crop)
         if x is None:
             return Reading("")
-        return self._decode(session.run(None, {self.input: x[None]})[0][0])
+        frames = session.run(None, {self.input: x[None]})[0][0]
+        width, padded = self.shape.widths(*crop.shape[:2])
+        # An output frame spans padded / len(frames) input columns; the crop was resized by width / w.
+        return self._decode(frames, padded / len(frames) * crop.shape[1] / width)
 
     def _prepared(self, crop: np.ndarray) -> np.ndarray | None:
         import cv2
@@ -145,14 +185,15 @@ class CtcRecognizer:
         x[:, :, :width] = (resized.transpose(2, 0, 1) / 255 - 0.5) / 0.5
         return x
 
-    def _decode(self, probs: np.ndarray) -> Reading:
+    def _decode(self, probs: np.ndarray, column_per_frame: float) -> Reading:
         best, score = probs.argmax(axis=1), probs.max(axis=1)
         keep = np.ones(len(best), dtype=bool)
         keep[1:] = best[1:] != best[:-1]
         keep &= best != 0
         chars = self.characters
         text = "".join(chars[i] if i < len(chars) else " " for i in best[keep])
-        return Reading(text, tuple(float(p) for p in score[keep]))
+        xs = (np.flatnonzero(keep) + 0.5) * column_per_frame
+        return Reading(text, tuple(float(p) for p in score[keep]), tuple(float(x) for x in xs))
 
 
 def _session(onnx: Path, threads: int):

@@ -16,10 +16,13 @@ from dataclasses import replace
 
 import numpy as np
 
+from extract.grid.text import group_by_baseline
 from extract.ocr.convert import as_per_mille, crop, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
+from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords
 from extract.pages.types import Word
+from extract.settings import TextSettings
 from extract.values.text import lost_list_stops, normalize
 
 # Words read below this are read again. Above it the first reading stands on its own.
@@ -73,7 +76,8 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
         for i, word in enumerate(cell_words):
             limit = (NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text)
                      else STOP_READ_BELOW if _STOPS & set(word.text) else SECOND_READ_BELOW)
-            if (word.confidence < limit or word.weakest < GLYPH_READ_BELOW) and not sure_number(word, pixels, scale):
+            unsure = word.confidence < limit or word.weakest < GLYPH_READ_BELOW or word.passed_over
+            if unsure and not sure_number(word, pixels, scale):
                 targets.append((k, i, word))
     if not targets:
         return cells
@@ -81,8 +85,15 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
     split: list[tuple[int, int, Word, str, np.ndarray]] = []
     for (k, i, word), second, image in zip(targets, engine.recognize_again(crops), crops):
         text, score = second.text, second.score
-        if score >= MIN_SECOND_SCORE and same_reading(word.text, text):
-            if not not_print(word.text):
+        if word.passed_over and _fills_passed_over(word, second) and not not_print(text):
+            # The first recogniser's timing says a character is missing where the second read
+            # one surely: two readings that a character stands there, one that says which.
+            words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE,
+                                  passed_over=0)
+        elif score >= MIN_SECOND_SCORE and same_reading(word.text, text):
+            if word.passed_over:  # both passed over the same ink
+                words[k][i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
+            elif not not_print(word.text):
                 words[k][i] = replace(word, confidence=max(word.confidence, AGREED_CONFIDENCE))
         elif score >= SURE_SECOND_SCORE and _operator_by_shape(word.text, text, image):
             # "290%" or "90%" / "≥90%": the second reads an operator where the first read a
@@ -100,6 +111,22 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
         else:
             words[k][i] = replace(word, confidence=min(word.confidence, DISPUTED_CONFIDENCE))
     return [cell.holding(ws) for cell, ws in zip(cells, words)]
+
+
+def _fills_passed_over(word: Word, second: Reading) -> bool:
+    """Whether the second reading is the first with just the characters it passed over put
+    in, each read surely (GLYPH_SURE)."""
+    first = [ch for ch in word.text if not ch.isspace()]
+    read = [(ch, p) for ch, p in zip(second.text, second.probs) if not ch.isspace()]
+    if second.score < SURE_SECOND_SCORE or len(read) != len(first) + word.passed_over:
+        return False
+    at, inserted = 0, []
+    for ch, p in read:
+        if at < len(first) and normalize(first[at]) == normalize(ch):
+            at += 1
+        else:
+            inserted.append(p)
+    return at == len(first) and all(p >= GLYPH_SURE for p in inserted)
 
 
 def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
@@ -160,30 +187,37 @@ def _enlarged(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
 
 
-def _lines(words: list[Word]) -> list[list[Word]]:
-    """The words grouped into printed lines: boxes that overlap in height."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: w.cy):
-        if lines and w.y0 < min(v.y1 for v in lines[-1]) and w.cy > max(v.y0 for v in lines[-1]):
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return lines
+# Unread ink lower than this share of its line's font size, and narrower than SPECK_WIDTH_EM,
+# is a speck (scan noise, a rule's remnant) where both recognisers, reading the line across
+# it, find nothing more than its boxes held; a character or mark of print stands taller or
+# reaches wider (一 is as flat, but an em wide).
+SPECK_HEIGHT_EM = 0.2
+SPECK_WIDTH_EM = 0.5
+# What a text worth doubting for ink left unread beside it is worth: below the review threshold.
+UNREAD_INK_CONFIDENCE = 0.6
 
 
-def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray, scale: float) -> list[Word] | None:
+def _is_speck(blob, size_px: float) -> bool:
+    return blob[3] - blob[1] < SPECK_HEIGHT_EM * size_px and blob[2] - blob[0] < SPECK_WIDTH_EM * size_px
+
+
+def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray, scale: float,
+                     settings: TextSettings) -> list[Word] | None:
     """The cell's words with every line that holds ink its text boxes missed (`blobs`, pixel
-    boxes) read again across the cell's width by both recognisers, each such line replaced
-    by their agreed reading; None where a blob lies on no line or a line's readings differ."""
-    lines = _lines(cell.words)
+    boxes) read again across the cell's width by both recognisers: where they agree on more
+    than the line's boxes held, their reading replaces the line; where they agree on just
+    what it held and the ink is specks, the line stands; elsewhere the line's words are in
+    doubt. None where a blob lies on no line."""
+    lines = group_by_baseline(list(cell.words), settings)
     bands = [(min(w.y0 for w in ln) / scale, max(w.y1 for w in ln) / scale) for ln in lines]
     touched: dict[int, list] = {}
     for b in blobs:
         cy = (b[1] + b[3]) / 2
         at = [i for i, (y0, y1) in enumerate(bands) if y0 - 2 <= cy <= y1 + 2]
-        if len(at) != 1:
+        if not at:
             return None
-        touched.setdefault(at[0], []).append(b)
+        # A blob between two lines whose boxes overlap belongs to the one whose middle is nearer.
+        touched.setdefault(min(at, key=lambda i: abs(cy - sum(bands[i]) / 2)), []).append(b)
     crops, rects = [], []
     for i, hits in touched.items():
         y0, y1 = bands[i]
@@ -194,11 +228,11 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
     firsts, seconds = engine.recognize(crops), engine.recognize_again(crops)
     out = {i: ln for i, ln in enumerate(lines)}
     for i, (x0, y0, x1, y1), first, second in zip(touched, rects, firsts, seconds):
-        a = first.text
-        if min(first.score, second.score) < MIN_SECOND_SCORE or not same_reading(a, second.text) or not_print(a):
-            return None
-        # The ink the boxes missed must show in the new reading as something more.
-        if len(normalize(without_specks(a))) <= len(normalize("".join(w.text for w in lines[i]))):
-            return None
-        out[i] = [rect_word(without_specks(a.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)]
+        a, held = first.text, "".join(w.text for w in lines[i])
+        agreed = min(first.score, second.score) >= MIN_SECOND_SCORE and same_reading(a, second.text) and not not_print(a)
+        size_px = max(w.size for w in lines[i]) / scale
+        if agreed and len(normalize(without_specks(a))) > len(normalize(held)):
+            out[i] = [rect_word(without_specks(a.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)]
+        elif not (agreed and same_reading(a, held) and all(_is_speck(b, size_px) for b in touched[i])):
+            out[i] = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in lines[i]]
     return [w for i in sorted(out) for w in out[i]]

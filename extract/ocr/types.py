@@ -21,7 +21,6 @@ class UprightScan:
     skew: float
     turns: int
     boxes: list[Rect]
-    had_red: bool  # red ink was painted out: its light fringe may be read as text
 
 
 @dataclass(frozen=True, slots=True)

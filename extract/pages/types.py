@@ -22,6 +22,8 @@ class Word:
     # OCR: the least sure character's probability as first read (a number's meaning turns on
     # one glyph); a word made otherwise is as sure in its parts as in all.
     weakest: float = 1.0
+    # OCR: characters the recogniser passed over between two it read (ink with room for one).
+    passed_over: int = 0
 
     @property
     def cx(self) -> float:
