@@ -73,6 +73,15 @@ def test_grey_seal_is_found_and_painted_out_but_print_stays():
     assert clean[150 + 6 * 60, 800].max() < 100  # the rule under it is not
 
 
+def test_a_dark_shaded_corner_is_no_seal():
+    """An unevenly lit page's dark edge is dark along any circle through it, and as dark just
+    outside: no ring."""
+    img = ruled_page()
+    shade = np.clip(np.linspace(120, 0, 500)[:, None] + np.zeros((1, img.shape[1])), 0, 255)
+    img[:500] = np.minimum(img[:500], (255 - shade)[:, :, None] * 0.7).astype(np.uint8)
+    assert all(y > 600 for _, y, _ in find_seals(img.mean(axis=2).astype(np.uint8)))
+
+
 @pytest.mark.parametrize("shape, dash", [((2, 14), True), ((3, 30), True), ((20, 4), False), ((12, 12), False)])
 def test_dash_is_one_flat_stroke(shape, dash):
     ink = np.zeros((30, 80), np.uint8)

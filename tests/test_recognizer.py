@@ -21,6 +21,8 @@ def test_a_reading_splits_at_its_separators_with_each_part_its_own_probabilities
     assert parts[1].weakest == 0.6 and parts[1].score == pytest.approx((0.6 + 0.9 + 0.95 + 0.99) / 4)
     assert parts[2].score == 0.0
     assert Reading.scored("95%", 0.9).probs == (0.9, 0.9, 0.9)
+    unsure = Reading("于：今·≥5", (0.99, 0.54, 0.99, 0.99, 0.6, 0.99), runner_ups=("干", "；", "令", "•", "2", "6"))
+    assert [p.unsure_glyphs(0.9) for p in unsure.split("·")] == [(("：", "；"),), (("≥", "2"),)]
 
 
 def test_a_character_passed_over_shows_as_inked_room_between_two_read():

@@ -13,7 +13,8 @@ pytest.importorskip("paddleocr", reason="the OCR extra is not installed")
 pytestmark = pytest.mark.ocr
 
 from extract.ocr.engine import get_engine  # noqa: E402
-from extract.ocr.second import AGREED_CONFIDENCE, read_doubts_again, read_lines_again  # noqa: E402
+from extract.ocr.recognizer import Reading  # noqa: E402
+from extract.ocr.second import AGREED_CONFIDENCE, _reads_a_runner_up, read_doubts_again, read_lines_again  # noqa: E402
 from extract.ocr.types import CellWords  # noqa: E402
 from extract.pages.mupdf import pymupdf  # noqa: E402
 from extract.pages.types import Word  # noqa: E402
@@ -113,3 +114,15 @@ def test_a_passed_over_character_neither_recogniser_reads_stays_in_doubt():
     cell = CellWords(cell.x0, cell.y0, cell.x1, cell.y1, (replace(cell.words[0], passed_over=1),))
     [after] = read_doubts_again(get_engine(), [cell], image, SCALE)
     assert after.words[0].confidence < AGREED_CONFIDENCE
+
+
+def test_a_glyph_the_first_was_unsure_of_is_taken_as_the_second_reads_it_only_if_it_was_the_first_s_runner_up():
+    word = Word("正常开学：加强", 0, 0, 10, 2, 1, 2, 0.8, unsure_glyphs=(("：", "；"),))
+    assert _reads_a_runner_up(word, Reading("正常开学；加强", (0.99,) * 7))
+    assert _reads_a_runner_up(word, Reading("正常开学;加强", (0.99,) * 7))  # ASCII or full width alike
+    assert not _reads_a_runner_up(word, Reading("正常开学;加强", (0.99,) * 4 + (0.73,) + (0.99,) * 2))  # read unsurely
+    assert not _reads_a_runner_up(word, Reading("正常开学，加强", (0.99,) * 7))  # not the runner-up
+    assert not _reads_a_runner_up(word, Reading("正常升学；加强", (0.99,) * 7))  # a glyph the first was sure of
+    # a dash read 一 with 1 runner-up, the second reading 1: a confusion the two share
+    dash = Word("一", 0, 0, 10, 2, 1, 2, 0.6, unsure_glyphs=(("一", "1"),))
+    assert not _reads_a_runner_up(dash, Reading("1", (0.99,)))

@@ -88,6 +88,17 @@ def test_a_numbered_item_that_lost_its_stop_is_found_in_the_whole_text():
     assert lost_list_stops(["1.新建泵站", "2.完成改造", "3.0版平台上线"]) == set()
 
 
+def test_an_item_ending_without_the_stop_its_list_s_other_items_end_with_is_found():
+    from extract.values.text import unended_items
+
+    lines = ["1.完成维修改造,更新课桌椅3120套。", "2.工程验收合格率100%,未发生安全", "事故", "3.单位面积维修成本286元。"]
+    assert unended_items(lines) == {2}
+    assert unended_items(lines[:2] + ["事故。", "3.单位面积维修成本286元"]) == {3}  # the last item too
+    assert unended_items(["1.完成维修;", "2.工程验收合格", "3.成本下降。"]) == {1}  # ； closes items too
+    assert unended_items(["1.完成维修", "2.工程验收合格", "3.成本下降。"]) == set()  # a list that does not stop its items
+    assert unended_items(["完成维修改造。", "工程验收合格"]) == set()  # no numbered list
+
+
 def _scanned_goals(planned: str, actual: str, method: str = "ocr"):
     from extract.segment import load_lexicon
     from extract.segment.types import Field, SegmentedForm

@@ -225,6 +225,10 @@ def is_list_number(text: str) -> bool:
     return bool(_LIST_NUMBER.match(text))
 
 
+# A glyph read less surely than this keeps the recogniser's runner-up for it (second.py).
+UNSURE_GLYPH = 0.9
+
+
 def to_words(rects: Sequence[Rect], recognized: Sequence[Reading], scale: float, min_score: float,
              passed_over: Sequence[int] | None = None) -> list[Word]:
     """Recognised text of each box as a Word in page points (empty or hopeless reads dropped);
@@ -241,7 +245,7 @@ def to_words(rects: Sequence[Rect], recognized: Sequence[Reading], scale: float,
         if cleaned != text or _UNLIKELY.search(cleaned) or _NOT_PRINT.search(cleaned):
             text, score = cleaned, min(score, SPECK_DOUBT)
         word = rect_word(text, (x0, y0, x1, y1), scale, score, min(score, reading.weakest))
-        words.append(replace(word, passed_over=passed) if passed else word)
+        words.append(replace(word, passed_over=passed, unsure_glyphs=reading.unsure_glyphs(UNSURE_GLYPH)))
     return words
 
 

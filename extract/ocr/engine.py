@@ -70,7 +70,8 @@ class Engine:
             packs[-1].append(i)
         multi = [pack for pack in packs if len(pack) > 1]
         for pack, reading in zip(multi, self.rec.read_all([_pack([crops[i] for i in pack]) for pack in multi])):
-            parts = Reading(_SEPARATOR_READINGS.sub(SEPARATOR, reading.text), reading.probs).split(SEPARATOR)
+            parts = Reading(_SEPARATOR_READINGS.sub(SEPARATOR, reading.text), reading.probs,
+                            runner_ups=reading.runner_ups).split(SEPARATOR)
             if len(parts) == len(pack):
                 for i, part in zip(pack, parts):
                     out[i] = part.stripped()

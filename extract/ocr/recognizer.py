@@ -39,12 +39,14 @@ def _ems(ch: str) -> float:
 @dataclass(frozen=True)
 class Reading:
     """A text line as read: its text, each character's probability, and their mean (the score).
-    `xs`: where along the crop each character was read (its pixel column), where the crop was
-    read alone (in a pack, the columns are the pack's)."""
+    `runner_ups`: the next likeliest character where each was read; `xs`: where along the
+    crop each was read (its pixel column), where the crop was read alone (in a pack, the
+    columns are the pack's)."""
 
     text: str
     probs: tuple[float, ...] = ()
     xs: tuple[float, ...] = ()
+    runner_ups: tuple[str, ...] = ()
 
     @classmethod
     def scored(cls, text: str, score: float) -> Reading:
@@ -80,19 +82,26 @@ class Reading:
 
     def split(self, separator: str) -> list[Reading]:
         """The reading cut at every `separator` character, each part with its own characters'
-        probabilities (the separators' own are dropped)."""
+        probabilities and runner-ups (the separators' own are dropped)."""
         parts: list[Reading] = []
         text: list[str] = []
         probs: list[float] = []
-        for ch, p in zip(self.text, self.probs):
+        ups: list[str] = []
+        runner_ups = self.runner_ups or ("",) * len(self.text)
+        for ch, p, up in zip(self.text, self.probs, runner_ups):
             if ch == separator:
-                parts.append(Reading("".join(text), tuple(probs)))
-                text, probs = [], []
+                parts.append(Reading("".join(text), tuple(probs), runner_ups=tuple(ups) if self.runner_ups else ()))
+                text, probs, ups = [], [], []
             else:
                 text.append(ch)
                 probs.append(p)
-        parts.append(Reading("".join(text), tuple(probs)))
+                ups.append(up)
+        parts.append(Reading("".join(text), tuple(probs), runner_ups=tuple(ups) if self.runner_ups else ()))
         return parts
+
+    def unsure_glyphs(self, below: float) -> tuple[tuple[str, str], ...]:
+        """Each character read less surely than `below`, with the runner-up read for it."""
+        return tuple((ch, up) for ch, p, up in zip(self.text, self.probs, self.runner_ups) if p < below and up)
 
     def stripped(self) -> Reading:
         """Without the spaces that open or close it (and their probabilities)."""
@@ -101,7 +110,7 @@ class Reading:
             start += 1
         while end > start and self.text[end - 1].isspace():
             end -= 1
-        return Reading(self.text[start:end], self.probs[start:end], self.xs[start:end])
+        return Reading(self.text[start:end], self.probs[start:end], self.xs[start:end], self.runner_ups[start:end])
 
 
 @dataclass(frozen=True)
@@ -193,7 +202,12 @@ class CtcRecognizer:
         chars = self.characters
         text = "".join(chars[i] if i < len(chars) else " " for i in best[keep])
         xs = (np.flatnonzero(keep) + 0.5) * column_per_frame
-        return Reading(text, tuple(float(p) for p in score[keep]), tuple(float(x) for x in xs))
+        # The runner-up: the likeliest character other than the one read (the blank is none).
+        others = probs[keep].copy()
+        others[np.arange(len(others)), best[keep]] = -1.0
+        others[:, 0] = -1.0
+        ups = tuple(chars[i] if i < len(chars) else " " for i in others.argmax(axis=1))
+        return Reading(text, tuple(float(p) for p in score[keep]), tuple(float(x) for x in xs), ups)
 
 
 def _session(onnx: Path, threads: int):

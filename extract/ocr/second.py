@@ -3,10 +3,14 @@
 PP-OCRv4 reads every text box; where it is unsure (a word scored below SECOND_READ_BELOW, or
 a reading print does not make: extract/ocr/convert.py) PP-OCRv6 small, a recogniser trained
 apart on other data (Engine.second), reads the same crop. Two independent readings that
-agree are trusted: the word keeps its text and takes AGREED_CONFIDENCE. Where they differ
-nothing changes — the first reading stays, as unsure as it was, and the form goes to review
-naming it. PP-OCRv5 mobile was measured first and dropped: it silently loses characters of
-long lines at scores of 0.999. Measured on the degradation sweep (scripts/bench.py --scan-sweep).
+agree are trusted: the word keeps its text and takes AGREED_CONFIDENCE. Two more kinds of
+agreement settle a difference: where the first recogniser's own timing shows it passed over
+an inked character (Reading.passed_over) and the second surely reads just that character
+more; and where the second surely reads, for a glyph the first was unsure of, the first's
+own runner-up for it. Elsewhere nothing changes — the first reading stays, as unsure as it
+was, and the form goes to review naming it. PP-OCRv5 mobile was measured first and dropped:
+it silently loses characters of long lines at scores of 0.999. Measured on the degradation
+sweep (scripts/bench.py --scan-sweep).
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ import numpy as np
 from extract.grid.text import group_by_baseline
 from extract.ocr.convert import as_per_mille, crop, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
+from extract.ocr.glyphs import OPERATOR_READINGS
 from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords
 from extract.pages.types import Word
 from extract.settings import TextSettings
-from extract.values.text import lost_list_stops, normalize
+from extract.values.text import lost_list_stops, normalize, unended_items
 
 # Words read below this are read again. Above it the first reading stands on its own.
 SECOND_READ_BELOW = 0.85
@@ -100,6 +105,10 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
             # glyph or nothing, the rest agrees, and the glyph's ink is that operator's shape:
             # two of three readings.
             words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE)
+        elif _reads_a_runner_up(word, second) and not not_print(text):
+            # Where the first was unsure of a glyph, the second surely reads the first's own
+            # runner-up for it (：/；, 0.54/0.38): both recognisers say that glyph.
+            words[k][i] = replace(word, text=without_specks(as_per_mille(text.strip())), confidence=AGREED_CONFIDENCE)
         elif score >= SURE_SECOND_SCORE and not not_print(text):
             split.append((k, i, word, text, image))
     # Where the two differ and the second is sure, the first recogniser reads the crop again
@@ -113,11 +122,16 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
     return [cell.holding(ws) for cell, ws in zip(cells, words)]
 
 
+def _glyphs(word: Word, second: Reading) -> tuple[list[str], list[tuple[str, float]]]:
+    """The first reading's characters and the second's with their probabilities, spaces left out."""
+    return [ch for ch in word.text if not ch.isspace()], [(ch, p) for ch, p in zip(second.text, second.probs)
+                                                            if not ch.isspace()]
+
+
 def _fills_passed_over(word: Word, second: Reading) -> bool:
     """Whether the second reading is the first with just the characters it passed over put
     in, each read surely (GLYPH_SURE)."""
-    first = [ch for ch in word.text if not ch.isspace()]
-    read = [(ch, p) for ch, p in zip(second.text, second.probs) if not ch.isspace()]
+    first, read = _glyphs(word, second)
     if second.score < SURE_SECOND_SCORE or len(read) != len(first) + word.passed_over:
         return False
     at, inserted = 0, []
@@ -127,6 +141,23 @@ def _fills_passed_over(word: Word, second: Reading) -> bool:
         else:
             inserted.append(p)
     return at == len(first) and all(p >= GLYPH_SURE for p in inserted)
+
+
+# Glyphs both recognisers confuse alike (a dash and 1, ≥ and 2, one digit and another): a
+# runner-up the second agrees on is no second opinion there.
+_SHARED_CONFUSIONS = frozenset("0123456789-一—–‐－") | OPERATOR_READINGS
+
+
+def _reads_a_runner_up(word: Word, second: Reading) -> bool:
+    """Whether the second reading differs from the first only in glyphs the first read
+    unsurely, each read by the second surely as the first's runner-up for it."""
+    first, read = _glyphs(word, second)
+    if not word.unsure_glyphs or second.score < SURE_SECOND_SCORE or len(read) != len(first):
+        return False
+    changed = [(normalize(a), normalize(b), p) for a, (b, p) in zip(first, read) if normalize(a) != normalize(b)]
+    unsure = {(normalize(a), normalize(b)) for a, b in word.unsure_glyphs}
+    return bool(changed) and all((a, b) in unsure and p >= SURE_SECOND_SCORE and not _SHARED_CONFUSIONS & {a, b}
+                                 for a, b, p in changed)
 
 
 def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
@@ -149,12 +180,14 @@ def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
 
 def doubt_lost_list_stops(cells: list[CellWords]) -> list[CellWords]:
     """In a cell whose lines number their items, a word that opens the next number without
-    its stop lost it to the reading (values/text.py `lost_list_stops`): it is put in doubt."""
+    its stop lost it to the reading (values/text.py `lost_list_stops`), and one that ends an
+    item without the 。 the others end with lost that (`unended_items`): they are put in doubt."""
     return [_doubt_lost_stops(cell) for cell in cells]
 
 
 def _doubt_lost_stops(cell: CellWords) -> CellWords:
-    doubted = lost_list_stops([w.text for w in cell.words])
+    texts = [w.text for w in cell.words]
+    doubted = lost_list_stops(texts) | unended_items(texts)
     if not doubted:
         return cell
     return cell.holding(replace(w, confidence=min(w.confidence, DISPUTED_CONFIDENCE)) if i in doubted else w

@@ -24,6 +24,8 @@ class Word:
     weakest: float = 1.0
     # OCR: characters the recogniser passed over between two it read (ink with room for one).
     passed_over: int = 0
+    # OCR: the glyphs read unsurely, each with the recogniser's runner-up reading of it.
+    unsure_glyphs: tuple[tuple[str, str], ...] = ()
 
     @property
     def cx(self) -> float:

@@ -52,6 +52,23 @@ def lost_list_stops(lines: list[str]) -> set[int]:
     return lost
 
 
+_ITEM_STOPS = "。；;"
+
+
+def unended_items(lines: list[str]) -> set[int]:
+    """Which of a numbered list's lines end an item without the stop (。 or ；) its other
+    items all end with: a scan's reading drops a final 。 at high scores, and the two
+    recognisers alike. Lines ending an item: the one before the next item's number, and the last."""
+    first = next((i for i, ln in enumerate(lines) if _LIST_ITEM.match(ln)), None)
+    if first is None:
+        return set()
+    ends = [i for i in range(first, len(lines)) if i == len(lines) - 1 or _LIST_ITEM.match(lines[i + 1])]
+    stopped = [i for i in ends if lines[i].rstrip()[-1:] in _ITEM_STOPS]
+    if len(stopped) < 2:
+        return set()
+    return {i for i in ends if i not in stopped and re.search(r"[\u3400-\u9fff\d%)）]$", lines[i].rstrip())}
+
+
 _ITEM_END = re.compile(r"[;；:：]$")
 
 
