@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
 import numpy as np
@@ -70,8 +70,7 @@ class Engine:
             packs[-1].append(i)
         multi = [pack for pack in packs if len(pack) > 1]
         for pack, reading in zip(multi, self.rec.read_all([_pack([crops[i] for i in pack]) for pack in multi])):
-            parts = Reading(_SEPARATOR_READINGS.sub(SEPARATOR, reading.text), reading.probs,
-                            runner_ups=reading.runner_ups).split(SEPARATOR)
+            parts = replace(reading, text=_SEPARATOR_READINGS.sub(SEPARATOR, reading.text)).split(SEPARATOR)
             if len(parts) == len(pack):
                 for i, part in zip(pack, parts):
                     out[i] = part.stripped()

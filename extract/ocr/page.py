@@ -382,14 +382,18 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
     box holding one flat stroke is a dash without asking the recogniser (which reads a lone
     dash as 1, 一 or — at low scores)."""
     ink = ink_mask(grey(pixels))
-    to_read, dashes = [], []
+    to_read, inked, dashes = [], [], []
     for r in rects:
         box_ink = crop(ink, r)
         if not box_ink.any():
             continue
-        (dashes if is_dash(box_ink, max_width_share=1.0) else to_read).append(r)
+        if is_dash(box_ink, max_width_share=1.0):
+            dashes.append(r)
+        else:
+            to_read.append(r)
+            inked.append(box_ink.any(axis=0))
     readings = engine.recognize([crop(pixels, r) for r in to_read])
-    passed = [reading.passed_over(crop(ink, r).any(axis=0)) for r, reading in zip(to_read, readings)]
+    passed = [reading.passed_over(columns) for reading, columns in zip(readings, inked)]
     words = to_words(to_read, readings, scale, MIN_WORD_SCORE, passed)
     words += to_words(dashes, [Reading.scored("-", DASH_CONFIDENCE)] * len(dashes), scale, MIN_WORD_SCORE)
     return words

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,8 +68,10 @@ class Reading:
         crop's columns hold ink. 0 where the reading has too few wide characters to tell an
         em by, or was read in a pack."""
         text, xs = self.text, self.xs
+        if len(xs) != len(text):
+            return 0
         steps = [xs[i + 1] - xs[i] for i in range(len(xs) - 1) if _ems(text[i]) == _ems(text[i + 1]) == 1.0]
-        if len(xs) != len(text) or len(steps) < _MIN_EM_STEPS:
+        if len(steps) < _MIN_EM_STEPS:
             return 0
         em = float(np.median(steps))
         passed = 0
@@ -82,22 +84,10 @@ class Reading:
 
     def split(self, separator: str) -> list[Reading]:
         """The reading cut at every `separator` character, each part with its own characters'
-        probabilities and runner-ups (the separators' own are dropped)."""
-        parts: list[Reading] = []
-        text: list[str] = []
-        probs: list[float] = []
-        ups: list[str] = []
-        runner_ups = self.runner_ups or ("",) * len(self.text)
-        for ch, p, up in zip(self.text, self.probs, runner_ups):
-            if ch == separator:
-                parts.append(Reading("".join(text), tuple(probs), runner_ups=tuple(ups) if self.runner_ups else ()))
-                text, probs, ups = [], [], []
-            else:
-                text.append(ch)
-                probs.append(p)
-                ups.append(up)
-        parts.append(Reading("".join(text), tuple(probs), runner_ups=tuple(ups) if self.runner_ups else ()))
-        return parts
+        probabilities and runner-ups (the separators' own are dropped; the columns, a pack's,
+        are no part's)."""
+        cuts = [i for i, ch in enumerate(self.text) if ch == separator]
+        return [replace(self._part(a + 1, b), xs=()) for a, b in zip([-1, *cuts], [*cuts, len(self.text)])]
 
     def unsure_glyphs(self, below: float) -> tuple[tuple[str, str], ...]:
         """Each character read less surely than `below`, with the runner-up read for it."""
@@ -110,6 +100,9 @@ class Reading:
             start += 1
         while end > start and self.text[end - 1].isspace():
             end -= 1
+        return self._part(start, end)
+
+    def _part(self, start: int, end: int) -> Reading:
         return Reading(self.text[start:end], self.probs[start:end], self.xs[start:end], self.runner_ups[start:end])
 
 
