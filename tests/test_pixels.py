@@ -9,7 +9,8 @@ from extract.grid.cells import find_grids  # noqa: E402
 from extract.grid.lines import snap_segments  # noqa: E402
 from extract.grid.pixels import pixel_segments  # noqa: E402
 from extract.ocr.page import is_dash  # noqa: E402
-from extract.pages.images import find_seals, remove_grey_seals, remove_red, rotate, skew_angle  # noqa: E402
+from extract.pages.images import (clear_speckle_fields, find_seals, remove_grey_seals, remove_red, rotate,  # noqa: E402
+                                  skew_angle, speckle_fields)
 from extract.settings import DEFAULT_SETTINGS as S  # noqa: E402
 
 
@@ -80,6 +81,37 @@ def test_a_dark_shaded_corner_is_no_seal():
     shade = np.clip(np.linspace(120, 0, 500)[:, None] + np.zeros((1, img.shape[1])), 0, 255)
     img[:500] = np.minimum(img[:500], (255 - shade)[:, :, None] * 0.7).astype(np.uint8)
     assert all(y > 600 for _, y, _ in find_seals(img.mean(axis=2).astype(np.uint8)))
+
+
+def _binarised_copy(img, shade, seed=3):
+    """A black-and-white copy of a page lit unevenly: grey falling by `shade` towards the left
+    edge (over its first 45%), sensor noise, then one threshold (as the scan sweep makes them)."""
+    rng = np.random.default_rng(seed)
+    g = img.mean(axis=2).astype(np.float32)
+    light = 1 - shade * np.clip(1 - np.arange(g.shape[1]) / (0.45 * g.shape[1]), 0, 1)
+    return np.where(g * light[None, :] + rng.normal(0, 10, g.shape) < 184, 0, 255).astype(np.uint8)
+
+
+def test_a_field_of_specks_is_cleared_and_the_print_in_it_kept():
+    """The shade of a binarised copy's dark edge comes out as dither: cleared, it turns back to
+    paper, and the print inside it stays ink."""
+    scale, page = 72 / 200, ruled_page()
+    printed = page.mean(axis=2) < 128
+    band = (slice(150, 870), slice(110, 500))
+    copy = _binarised_copy(page, 0.35)
+    assert speckle_fields(copy, scale)[band].mean() > 0.2
+    cleared = clear_speckle_fields(copy, copy, scale)
+    before, after = copy[band] < 128, cleared[band] < 128
+    assert before[~printed[band]].mean() > 0.05  # the field, as copied
+    assert after[~printed[band]].mean() < 0.03
+    assert after[printed[band]].mean() > 0.9
+
+
+@pytest.mark.parametrize("shade", [0.0, 0.2])
+def test_a_binarised_copy_without_a_field_of_specks_is_left_as_it_is(shade):
+    copy = _binarised_copy(ruled_page(), shade)
+    assert not speckle_fields(copy, 72 / 200).any()
+    assert clear_speckle_fields(copy, copy, 72 / 200) is copy
 
 
 @pytest.mark.parametrize("shape, dash", [((2, 14), True), ((3, 30), True), ((20, 4), False), ((12, 12), False)])

@@ -27,6 +27,32 @@ def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_u
     assert form.needs_review and any("万元 assumed" in r for r in form.review_reasons)
 
 
+def test_blocks_whose_labels_are_lost_are_opened_by_column_labels_misread_as_well(tmp_path):
+    """A binarised copy's dark edge over the first column: 项目资金 read "自资万as", 全年执行数
+    with a speck in it, 年度总体目标 read "积" and its 实际 heading behind a stray quote. Three
+    funds labels as printed still open the funds block, one goal label as printed the goals
+    block: the goal texts are goals, not 项目资金 lines."""
+    rows = [
+        *PROJECT_ROWS,
+        [("自资万as", 0, 2), ("年初预算数", 2, 1), ("全年预算数(A)", 3, 1), ("全年执:行数", 4, 1), ("分值", 5, 1),
+         ("执行率", 6, 1), ("得分", 7, 1)],
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
+         ("9.00", 7, 1)],
+        [("积", 0, 2), ("年初设定目标", 2, 3), ("“年度总体目标完成情况综述", 5, 3)],
+        [("", 0, 2), ("培训100人次", 2, 3), ("培训90人次", 5, 3)],
+        INDICATOR_HEADING,
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+    ]
+    path = form_pdf(tmp_path / "dark_edge.pdf", rows)
+    form = process_document(path, "dark_edge.pdf").forms[0]
+    assert (form.budget_initial, form.budget_full_year, form.executed, form.funds_score) == (100.0, 100.0, 90.0, 9.0)
+    assert [ln.line for ln in form.fund_lines] == ["年度资金总额"]
+    assert (form.goal_planned, form.goal_actual) == ("培训100人次", "培训90人次")
+    assert form.needs_review
+
+
 def test_an_indicator_row_holding_only_specks_is_blank_and_said_so(tmp_path):
     """A second-level name printed with nothing under it, where noise left ".." in a value
     cell, is no indicator: the rows after it keep their own values, and the form says why."""

@@ -30,7 +30,7 @@ from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECO
 from extract.ocr.glyphs import (OPERATOR_READINGS, ink_touching, leading_glyph, operator_of, operator_shape, percent_shape,
                                shows)
 from extract.pages.images import (
-    MIN_SKEW_DEGREES, PageImage, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
+    MIN_SKEW_DEGREES, PageImage, clear_speckle_fields, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
 from extract.pages.types import Page, Word
 from extract.settings import Settings
@@ -401,10 +401,14 @@ def read_boxes(engine: Engine, pixels: np.ndarray, rects: list[Rect], scale: flo
 
 def make_upright(engine: Engine, image: PageImage) -> UprightScan:
     """Red ink painted out (a seal is neither text nor rule; where it covers black ink, the
-    ink stays black), the rules levelled (they are level in any quarter turn), then the text
-    found once and turned upright."""
+    ink stays black), fields of specks cleared, the rules levelled (they are level in any
+    quarter turn), then the text found once and turned upright."""
     pixels = remove_red(image.pixels)
-    skew = skew_angle(grey(pixels))
+    g = grey(pixels)
+    cleared = clear_speckle_fields(pixels, g, image.scale)
+    if cleared is not pixels:
+        pixels, g = cleared, grey(cleared)
+    skew = skew_angle(g)
     if abs(skew) >= MIN_SKEW_DEGREES:
         pixels = rotate(pixels, skew)
     turns, pixels, boxes = upright(engine, pixels, _boxes(engine, pixels))

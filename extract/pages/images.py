@@ -1,5 +1,5 @@
 """Page images for OCR: the scan itself where a page is one image, else a rendering; and the
-pixel clean-ups every later step wants (grey, seal removed, deskewed)."""
+pixel clean-ups every later step wants (grey, seal removed, fields of specks cleared, deskewed)."""
 
 from __future__ import annotations
 
@@ -89,6 +89,98 @@ def remove_red(pixels: np.ndarray, margin: int = 25, min_red: int = 170) -> np.n
     out = pixels.copy()
     out[red] = 255
     return out
+
+
+# A binarised copy of an unevenly lit page turns the shade into a field of specks (dither),
+# dense enough towards a dark edge that the print and rules inside it are lost to the text
+# detector and the rule finder alike. A field is where specks (blobs under SPECK_PT points
+# across, dark on light or, in the darkest part, light on dark) cover SPECKLE_FIELD_SHARE of a
+# FIELD_PT window. Measured on 80 sweep pages: print and scan noise reach 0.04 at most, the
+# fields 0.13–0.18.
+SPECK_PT = 0.8
+FIELD_PT = 20
+SPECKLE_FIELD_SHARE = 0.07
+FIELD_GAP_PT = 60
+# Inside a field the page is blurred (the dither back to the shade it stood for) and set
+# against its local mean: lighter than FIELD_PAPER_SHARE of it is paper, darker than
+# FIELD_INK_SHARE is print, in between is stretched. A stroke of print, darker than its field
+# by far, stays dark; the field turns white.
+FIELD_BLUR_PT = 0.6
+FIELD_MEAN_PT = 10
+FIELD_PAPER_SHARE = 0.85
+FIELD_INK_SHARE = 0.5
+# A field's part this black (share of ink) holds nothing legible: it is cleared to paper.
+FIELD_BLACK_SHARE = 0.95
+
+
+def _speck_density(blobs: np.ndarray, pt: float, cell: int, shape: tuple[int, int]) -> np.ndarray:
+    """The share of each `cell`-pixel square covered by specks of `blobs` (counted at their
+    centres: a speck is far smaller than a cell)."""
+    import cv2
+
+    n, _, stats, centres = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    small = np.flatnonzero(stats[1:n, 4] < max(3.0, (SPECK_PT * pt) ** 2)) + 1
+    rows, cols = shape
+    cy = np.minimum((centres[small, 1] // cell).astype(int), rows - 1)
+    cx = np.minimum((centres[small, 0] // cell).astype(int), cols - 1)
+    area = np.bincount(cy * cols + cx, weights=stats[small, 4], minlength=rows * cols)
+    return (area / cell ** 2).reshape(rows, cols).astype(np.float32)
+
+
+def speckle_fields(grey_pixels: np.ndarray, scale: float) -> np.ndarray:
+    """0..1 per pixel: how far inside a field of specks (float32, 1 = wholly; all 0 where the
+    page has none)."""
+    import cv2
+
+    pt = 1.0 / scale
+    h, w = grey_pixels.shape
+    cell = max(4, int(round(FIELD_PT * pt / 4)))  # a window is 4 × 4 cells
+    shape = (-(-h // cell), -(-w // cell))
+    ink = (grey_pixels < 128).astype(np.uint8)
+
+    def fields(blobs: np.ndarray) -> np.ndarray:
+        return cv2.blur(_speck_density(blobs, pt, cell, shape), (4, 4)) >= SPECKLE_FIELD_SHARE
+
+    field = fields(ink)
+    if not field.any():
+        return np.zeros((h, w), np.float32)
+    # In a field's darkest part the specks are paper on ink.
+    field = (field | fields(1 - ink)).astype(np.uint8)
+    # Where the dither is near half dark, its specks join into large blobs both ways: the
+    # field's lighter and darker parts are joined across it.
+    gap = max(3, int(round(FIELD_GAP_PT * pt / cell)) | 1)
+    field = cv2.morphologyEx(field, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, gap)))
+    # Beyond its darkest specks the shade is solid black: that joins the field too (cleared, it
+    # turns to paper), or its edge would be read as a rule.
+    black = (cv2.resize(ink.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
+             >= FIELD_BLACK_SHARE).astype(np.uint8)
+    n, parts = cv2.connectedComponents(black, connectivity=8)
+    beside = np.unique(parts[(cv2.dilate(field, np.ones((3, 3), np.uint8)) > 0) & (black > 0)])
+    field = field | np.isin(parts, beside[beside > 0]).astype(np.uint8)
+    weight = cv2.blur(field.astype(np.float32), (5, 5), borderType=cv2.BORDER_REPLICATE)
+    return cv2.resize(weight, (shape[1] * cell, shape[0] * cell), interpolation=cv2.INTER_LINEAR)[:h, :w]
+
+
+def clear_speckle_fields(pixels: np.ndarray, grey_pixels: np.ndarray, scale: float) -> np.ndarray:
+    """The page with its fields of specks turned to paper and the print in them kept, in
+    grey (a copy where there are fields; `pixels` itself where there are none)."""
+    import cv2
+
+    weight = speckle_fields(grey_pixels, scale)
+    if not weight.any():
+        return pixels
+    pt = 1.0 / scale
+    blurred = cv2.GaussianBlur(grey_pixels.astype(np.float32), (0, 0), FIELD_BLUR_PT * pt)
+    window = int(round(FIELD_MEAN_PT * pt)) | 1
+    mean = cv2.blur(blurred, (window, window))
+    low = mean * FIELD_INK_SHARE
+    cleared = np.clip((blurred - low) * 255.0 / np.maximum(mean * FIELD_PAPER_SHARE - low, 1.0), 0, 255)
+    # Solid black holds nothing legible: paper, with the rim where the mean's window still
+    # reached lighter ground (stretched, that rim would stay a black line, read as a rule).
+    solid = (mean < 255 * (1 - FIELD_BLACK_SHARE)).astype(np.uint8)
+    cleared[cv2.dilate(solid, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window))) > 0] = 255
+    out = (grey_pixels * (1 - weight) + cleared * weight).astype(np.uint8)
+    return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR) if pixels.ndim == 3 else out
 
 
 # A skew below this (degrees) is left alone: rotating costs more than it brings.

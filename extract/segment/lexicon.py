@@ -35,7 +35,7 @@ _LABEL_TAIL = _LabelTail()
 _SUBTOTAL_PREFIX = re.compile(r"^其中[:]?")
 # Marks no label starts or ends with: a scan's speck read beside one (",年度资金总额",
 # "预期目标,"). A label's own colon ("其中:") is matched as printed.
-_EDGE_MARKS = ",，.。、·;；'\"`"
+_EDGE_MARKS = ",，.。、·;；'\"`“”‘’"
 # What a stub of a broken rule beside a label, or a speck inside one, is read as.
 RULE_STUBS = frozenset("|丨「」[]Il1!H")
 _STRAY_MARKS = RULE_STUBS | frozenset(_EDGE_MARKS) | frozenset(":：")

@@ -353,11 +353,22 @@ class _Walker:
 
     # -- goals ------------------------------------------------------------------------------
     def _funds_heading_row(self, starting: list[Cell]) -> bool:
+        """Three funds column labels as printed, a budget's among them, and both the full
+        year's budget and its execution at least as misread ("全年执:行数(.B)")."""
         keys = self._heading_keys("funds_columns", starting)
-        return {"budget_full_year", "executed"} <= keys and len(keys) >= 3
+        if len(keys) < 3 or not keys & {"budget_initial", "budget_full_year"}:
+            return False
+        return {"budget_full_year", "executed"} <= keys | self._misread_keys("funds_columns", starting)
 
     def _goals_heading_row(self, starting: list[Cell]) -> bool:
-        return {"planned", "actual"} <= self._heading_keys("goals_columns", starting)
+        """预期目标 | 实际完成情况, one of them at least as printed."""
+        keys = self._heading_keys("goals_columns", starting)
+        both = {"planned", "actual"}
+        return bool(keys & both) and both <= keys | self._misread_keys("goals_columns", starting)
+
+    def _misread_keys(self, table: str, starting: list[Cell]) -> set[str]:
+        """The column keys a row's cells spell allowing for OCR (a speck, a lost bracket)."""
+        return {self.lex.match(table, c.text) for c in starting if c.text} - {None}
 
     def _no_heading(self, table: str, cell: Cell) -> bool:
         return self.lex.match(table, cell.text) is None and not self._glued_halves(table, cell)

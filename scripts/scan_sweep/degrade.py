@@ -79,8 +79,24 @@ def lighting(img: np.ndarray, light: Light, rng: np.random.Generator) -> np.ndar
 
 
 # A black-and-white page keeping less than this share of the print's ink is one no reader
-# could read: the variation is skipped, not counted as a misreading.
+# could read: the variation is skipped, not counted as a misreading. So is one whose shade
+# turned more than MAX_BLACKED_OUT of the print's area solid black (a window of
+# BLACKOUT_WINDOW_PT points ≥ 95% black where the print is not): the print there is gone.
 MIN_INK_KEPT = 0.8
+MAX_BLACKED_OUT = 0.1
+BLACKOUT_WINDOW_PT = 10
+
+
+def blacked_out(img: np.ndarray, print_ink: np.ndarray, dpi: int) -> float:
+    """The share of the print's bounding box that a binarised page turned solid black."""
+    import cv2
+
+    window = max(3, int(BLACKOUT_WINDOW_PT * dpi / 72))
+    black = cv2.blur((img == 0).astype(np.float32), (window, window))
+    printed = cv2.blur(print_ink.astype(np.float32), (window, window))
+    ys, xs = np.nonzero(print_ink)
+    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    return float(((black[box] >= 0.95) & (printed[box] < 0.5)).mean())
 
 
 class Illegible(Exception):
@@ -110,6 +126,9 @@ def scanner(img: np.ndarray, scan: ScanParams, page: PageParams, rng: np.random.
             kept = float((img[print_ink] == 0).mean())
             if kept < MIN_INK_KEPT:
                 raise Illegible(f"page {page.page}: binarising kept {kept:.0%} of the print's ink")
+            lost = blacked_out(img, print_ink, scan.dpi)
+            if lost > MAX_BLACKED_OUT:
+                raise Illegible(f"page {page.page}: binarising blacked out {lost:.0%} of the print's area")
         count = int(scan.binarise.speckle * img.size)
         ys, xs = rng.integers(0, h, count), rng.integers(0, w, count)
         for y, x, r in zip(ys, xs, rng.integers(0, 3, count)):
