@@ -154,7 +154,7 @@ def speckle_fields(grey_pixels: np.ndarray, scale: float) -> np.ndarray:
     # turns to paper), or its edge would be read as a rule.
     black = (cv2.resize(ink.astype(np.float32), (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
              >= FIELD_BLACK_SHARE).astype(np.uint8)
-    n, parts = cv2.connectedComponents(black, connectivity=8)
+    _, parts = cv2.connectedComponents(black, connectivity=8)
     beside = np.unique(parts[(cv2.dilate(field, np.ones((3, 3), np.uint8)) > 0) & (black > 0)])
     field = field | np.isin(parts, beside[beside > 0]).astype(np.uint8)
     weight = cv2.blur(field.astype(np.float32), (5, 5), borderType=cv2.BORDER_REPLICATE)
