@@ -150,6 +150,31 @@ def test_a_blurred_small_operator_is_told_and_a_digit_never_made_one():
     assert not made
 
 
+def test_blur_that_closes_the_paper_between_two_bars_still_tells_a_double_bar():
+    """At 150–200 dpi through blurred optics ≧'s two bars run into one thick bar: its
+    thickness tells it (before: 1 of 36 told); a blurred ≥'s one bar, and a chevron's last
+    row as wide as a bar, are never taken for two."""
+    cases = [(f, s, d, b) for f in FONT_CASES for s in (9, 10) for d in (150, 200) for b in (0.8, 1.2, 1.5)]
+    for double, single in (("≧", "≥"), ("≦", "≤")):
+        told = [operator_shape(glyph_ink(double, *c)) for c in cases]
+        assert set(told) <= {double, single, None}
+        assert told.count(double) >= 0.7 * len(cases), told
+        assert double not in [operator_shape(glyph_ink(single, *c)) for c in cases]
+
+
+def test_a_double_bar_equals_sign_is_told_by_its_bars_nearness_and_an_equals_never_made_one():
+    """═ (Yunnan forms) sets its bars nearer than = and ＝ do: where they stay apart it is
+    told as printed; = and ＝ never become ═ (a merged ═ is left as =, the same operator)."""
+    assert operator_shape(glyph_ink("═", "china-s", 10, 150)) == "═"
+    assert operator_shape(glyph_ink("═", "china-s", 12, 300)) == "═"
+    shapes = {operator_shape(glyph_ink(g, f, s, d, b)) for g in ("=", "＝", "═") for f in FONT_CASES
+              for s in (9, 10.5, 12) for d in (150, 200, 300) for b in (0.0, 1.0)}
+    assert shapes <= {"=", "═", None}
+    for g in ("=", "＝"):
+        assert "═" not in {operator_shape(glyph_ink(g, f, s, d, b)) for f in FONT_CASES
+                           for s in (9, 12) for d in (150, 300) for b in (0.0, 1.0, 1.5)}
+
+
 def test_specks_beside_a_leading_operator_do_not_hide_its_shape():
     """A dot of noise before a ≥ and a tick over it (a binarised copy's specks) are not part of
     the glyph: it is still told, and a digit with specks beside it is still none."""

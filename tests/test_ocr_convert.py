@@ -204,3 +204,33 @@ def test_a_box_that_ends_on_a_stop_reaches_to_the_end_of_its_em():
     assert {w.x1 for w in words} == {100}  # the OCR stages work on ink boxes
     em = words[0].size
     assert [to_em_box(w).x1 for w in words] == [pytest.approx(100 + em / 2), 100, pytest.approx(100 + em / 2)]
+
+
+def test_dust_clear_of_the_print_is_no_unread_ink_a_wrapped_stop_and_a_comma_are():
+    """Toner dust near a cell's text survives despeckling: a solid dot on no line of the cell,
+    or before its text, is dust; a "。" wrapped onto a line of its own (a loop) and a comma
+    just past the text are print the boxes missed, and keep the cell in doubt."""
+    import cv2
+    import numpy as np
+
+    from extract.ocr.page import doubt_unread_ink, drop_dust
+    from extract.ocr.types import CellWords
+    from extract.pages.types import Word
+
+    ink = np.zeros((240, 400), np.uint8)
+    word = Word("受益农村人口", 40, 20, 160, 44, 40, 24, 0.99)  # pixels = points (scale 1)
+    ink[24:40, 44:156] = 255
+    cv2.circle(ink, (100, 75), 3, 255, -1)  # dust under the line
+    cv2.circle(ink, (22, 32), 3, 255, -1)  # dust before the text, on its line
+    cv2.circle(ink, (60, 95), 4, 255, 1)  # a wrapped 。
+    ink[34:44, 163:167] = 255  # a comma after the text
+    text = CellWords(10, 0, 300, 110, (word,))
+    dusty = CellWords(10, 120, 300, 230, (replace(word, y0=140, y1=164, baseline=160),))
+    ink[144:160, 44:156] = 255
+    cv2.circle(ink, (120, 200), 3, 255, -1)  # only dust beside this cell's text
+    rects = [(40, 20, 160, 44), (40, 140, 160, 164)]
+    unread = doubt_unread_ink([text, dusty], ink, rects, 1.0)
+    assert sorted(unread) == [0, 1] and len(unread[0]) == 4
+    kept = drop_dust([text, dusty], unread, ink, 1.0)
+    assert list(kept) == [0]
+    assert sorted((int(b[0]), int(b[1])) for b in kept[0]) == [(56, 91), (163, 34)]

@@ -28,7 +28,7 @@ from extract.ocr.types import CellWords, UprightScan
 from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, UNREAD_INK_CONFIDENCE,
                                doubt_lost_list_stops, read_doubts_again, read_lines_again, same_reading)
 from extract.ocr.glyphs import (OPERATOR_READINGS, ink_touching, leading_glyph, operator_of, operator_shape, percent_shape,
-                               shows)
+                               shows, solid)
 from extract.pages.images import (
     MIN_SKEW_DEGREES, PageImage, clear_speckle_fields, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
@@ -344,6 +344,44 @@ EMPTY_CELL_INK_HEIGHT = 0.4
 EMPTY_CELL_INK_AREA = 3 * UNREAD_INK_MIN_AREA
 
 
+# Toner dust and scan noise near print survive despeckling (extract/pages/images.py), and no
+# text box covers them. A blob of unread ink no larger than this share of an em each way,
+# solid (no loop: a wrapped "。" has one), and clear of the print — on none of its cell's
+# lines, or on one but this far (ems) from its words — is dust, not print the boxes missed:
+# print sets no lone dot on a line of its own, nor a dot before its text or an em past it.
+# The recognisers are no judge of such dots: read alone they come out as "·", "+" or "，"
+# at 0.3–0.9; read with the line, they turn its reading ("≥4500人" read "4500人" with a
+# dot before it, at 0.91).
+DUST_EMS = 0.4
+DUST_CLEAR_EMS = 0.4
+# A blob this near (share of its line's box height) above or below a line's box is on it.
+_ON_LINE_SLACK = 0.15
+
+
+def drop_dust(cells: list[CellWords], unread: dict[int, list[Rect]], ink: np.ndarray,
+              scale: float) -> dict[int, list[Rect]]:
+    """`unread` (doubt_unread_ink's cells and blobs) without the blobs that are dust, and
+    without the cells only dust was left unread in."""
+    out = {}
+    for k, blobs in unread.items():
+        cell = cells[k]
+        kept = [b for b in blobs if not (cell.words and _is_dust(b, cell, ink, scale))]
+        if kept:
+            out[k] = kept
+    return out
+
+
+def _is_dust(blob: Rect, cell: CellWords, ink: np.ndarray, scale: float) -> bool:
+    em = float(np.median([w.size for w in cell.words])) / scale
+    if blob[2] - blob[0] > DUST_EMS * em or blob[3] - blob[1] > DUST_EMS * em:
+        return False
+    cy = (blob[1] + blob[3]) / 2
+    line = [w for w in cell.words
+            if (w.y0 - _ON_LINE_SLACK * (w.y1 - w.y0)) / scale <= cy <= (w.y1 + _ON_LINE_SLACK * (w.y1 - w.y0)) / scale]
+    gap = min((max(w.x0 / scale - blob[2], blob[0] - w.x1 / scale) for w in line), default=np.inf)
+    return gap >= DUST_CLEAR_EMS * em and solid(crop(ink, (blob[0] - 1, blob[1] - 1, blob[2] + 1, blob[3] + 1)))
+
+
 def read_empty_cell(engine: Engine, cell: CellWords, blobs: list[Rect], pixels: np.ndarray, scale: float) -> list[Word]:
     """An empty cell's unread ink as the recogniser reads it, in doubt however the two
     recognisers agree (a seal's own characters read alike by both); nothing where it reads
@@ -492,6 +530,7 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
     kept = [(w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale)
             for w in [w for cell in cells for w in cell.words] + outside]
     unread = doubt_unread_ink(cells, ink, kept, scale, g, print_level(read, g, scale)[0])
+    unread = drop_dust(cells, unread, ink, scale)
     empty = [k for k in unread if not cells[k].words]
     cells = settle_unread_ink(engine, cells, unread, pixels, scale, settings)
     # A lone glyph found in an empty cell (an operator under a seal, read "S") is told by its shape.

@@ -20,12 +20,14 @@ from dataclasses import replace
 
 import numpy as np
 
+from extract.grid.pixels import ink_mask
 from extract.grid.text import group_by_baseline
 from extract.ocr.convert import as_per_mille, crop, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
-from extract.ocr.glyphs import OPERATOR_READINGS
+from extract.ocr.glyphs import OPERATOR_READINGS, solid
 from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords
+from extract.pages.images import grey
 from extract.pages.types import Word
 from extract.settings import TextSettings
 from extract.values.text import lost_list_stops, normalize, unended_items
@@ -226,12 +228,26 @@ def _enlarged(image: np.ndarray) -> np.ndarray:
 # reaches wider (一 is as flat, but an em wide).
 SPECK_HEIGHT_EM = 0.2
 SPECK_WIDTH_EM = 0.5
+# A round, solid dot up to this share of the font size is a speck there too (toner dust is
+# 0.25–0.35 of an em on 150–200 dpi copies); the marks of print that size are a comma (twice
+# as tall as wide) and 。 (a loop).
+DOT_EM = 0.35
+_ROUND = (0.7, 1.45)
 # What a text worth doubting for ink left unread beside it is worth: below the review threshold.
 UNREAD_INK_CONFIDENCE = 0.6
 
 
-def _is_speck(blob, size_px: float) -> bool:
-    return blob[3] - blob[1] < SPECK_HEIGHT_EM * size_px and blob[2] - blob[0] < SPECK_WIDTH_EM * size_px
+def _is_speck(blob, size_px: float, pixels: np.ndarray) -> bool:
+    w, h = blob[2] - blob[0], blob[3] - blob[1]
+    if h < SPECK_HEIGHT_EM * size_px and w < SPECK_WIDTH_EM * size_px:
+        return True
+    if not (max(w, h) <= DOT_EM * size_px and _ROUND[0] <= h / max(w, 1) <= _ROUND[1]):
+        return False
+    # The ink told on some paper around the dot (the threshold is the neighbourhood's), then cut to it.
+    m = 8
+    x0, y0 = max(0, int(blob[0]) - m), max(0, int(blob[1]) - m)
+    ink = ink_mask(grey(crop(pixels, (x0, y0, blob[2] + m, blob[3] + m))))
+    return solid(ink[int(blob[1]) - y0 - 1:int(blob[3]) - y0 + 1, int(blob[0]) - x0 - 1:int(blob[2]) - x0 + 1])
 
 
 def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray, scale: float,
@@ -266,6 +282,6 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
         size_px = max(w.size for w in lines[i]) / scale
         if agreed and len(normalize(without_specks(a))) > len(normalize(held)):
             out[i] = [rect_word(without_specks(a.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)]
-        elif not (agreed and same_reading(a, held) and all(_is_speck(b, size_px) for b in touched[i])):
+        elif not (agreed and same_reading(a, held) and all(_is_speck(b, size_px, pixels) for b in touched[i])):
             out[i] = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in lines[i]]
     return [w for i in sorted(out) for w in out[i]]
