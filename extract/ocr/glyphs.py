@@ -262,16 +262,10 @@ _MIN_LOOP_SHARE = 0.2
 
 def percent_shape(ink: np.ndarray) -> str | None:
     """% or ‰ by the loops of its ink (two or three): the recogniser reads a small ‰ as %."""
-    import cv2
-
     ys, xs = np.nonzero(ink)
     if len(ys) < 12:
         return None
-    crop = (ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1] > 0).astype(np.uint8)
-    contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
-    if hierarchy is None:
-        return None
-    holes = [cv2.contourArea(c) + len(c) / 2 for c, h in zip(contours, hierarchy[0]) if h[3] >= 0]
+    holes = _holes(ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
     loops = [a for a in holes if a >= _MIN_LOOP_SHARE * max(holes, default=0)]
     return {2: "%", 3: "‰"}.get(len(loops))
 
@@ -279,10 +273,14 @@ def percent_shape(ink: np.ndarray) -> str | None:
 def solid(ink: np.ndarray) -> bool:
     """Whether a mark's ink (a crop around it, a pixel of paper each side) holds no loop: a
     dot or a blot, not a "。" or an "o"."""
+    return bool(ink.any()) and not _holes(ink)
+
+
+def _holes(ink: np.ndarray) -> list[float]:
+    """The areas of the paper an ink mask encloses (its strokes' width counted half in)."""
     import cv2
 
-    mask = (ink > 0).astype(np.uint8)
-    if not mask.any():
-        return False
-    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
-    return hierarchy is None or not (hierarchy[0][:, 3] >= 0).any()
+    contours, hierarchy = cv2.findContours((ink > 0).astype(np.uint8), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return []
+    return [cv2.contourArea(c) + len(c) / 2 for c, h in zip(contours, hierarchy[0]) if h[3] >= 0]
