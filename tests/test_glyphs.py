@@ -297,3 +297,41 @@ def test_a_sure_bare_number_is_one_whose_ink_holds_its_digits(font, dpi):
     assert not read("1,43.50") and not read("11,430.50")  # a digit dropped, or one added
     assert not read("1,430.50", weakest=0.9)  # one glyph unsure: the second recogniser reads it
     assert not read("1,430.50%") and not read("≥1,430.50")  # not a bare number
+
+
+@pytest.mark.parametrize("font", FONT_CASES)
+def test_a_sure_bare_number_whose_digits_ran_together_still_counts_them(font):
+    """On a 200 dpi copy two digits may touch ("00" one blob): the blob as wide as two of the
+    number's other digits counts two, so the number is sure, and a digit dropped or added is not."""
+    import cv2
+
+    from extract.ocr.second import sure_number
+    from extract.pages.images import grey
+    from extract.pages.types import Word
+
+    dpi = 200
+    pixels = _printed("5.00", font, dpi).copy()
+    ink = ink_mask(grey(pixels))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tall = sorted((s for s in stats[1:n] if s[3] >= 0.6 * stats[1:n, 3].max()), key=lambda s: s[0])
+    assert len(tall) == 3
+    left, right = tall[1], tall[2]
+    y = int(left[1] + left[3] // 2)
+    pixels[y - 1:y + 1, left[0] + left[2] - 2:right[0] + 2] = 0  # the zeros joined by a bridge
+    h, w = pixels.shape[:2]
+    scale = 72 / dpi
+
+    def read(text: str) -> bool:
+        return sure_number(Word(text, 0, 0, w * scale, h * scale, h * scale / 2, 10.0, 0.999, 0.995), pixels, scale)
+
+    assert read("5.00")
+    assert not read("5.0") and not read("5.000")
+
+
+def test_sentences_are_told_from_values():
+    from extract.ocr.second import is_prose
+
+    assert is_prose("造，改造面积4.2万平方米以上，更新课桌")
+    assert not is_prose("森林火灾受害率控制在0.9%以内，森林覆盖率")  # ‰ may be read as %
+    assert not is_prose("≥4.20（万平方米）") and not is_prose("不超过300元/平方米")
+    assert not is_prose("1430.50")

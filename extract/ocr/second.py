@@ -42,10 +42,19 @@ SECOND_READ_BELOW = 0.85
 # A sure glyph-by-glyph reading alone is not enough beyond bare numbers: the dropped glyphs
 # above were each read at 0.99 or more.
 NUMBER_READ_BELOW = 1.01
+# Except in prose: a line of this many Chinese characters, no operator and no percent sign is
+# a goal's or a note's sentence, read again as text is (a dropped glyph leaves a gap the first
+# recogniser's timing shows: Reading.passed_over). A third of the second reading's work on
+# the speed set was such lines, read surely. "%" stays a number's: the first recogniser reads
+# ‰ as % in a sentence too, surely ("0.9‰以内", scan sweep seed 7).
+PROSE_CHINESE = 8
+_PERCENT_SIGNS = frozenset("%％‰")
 NUMBER_SURE, GLYPH_SURE = 0.98, 0.99
 _BARE_NUMBER = re.compile(r"\d[\d,]*(\.\d+)?")
 # A stroke this tall against the tallest is a digit's (a point's or a comma's is lower).
 _DIGIT_HEIGHT_SHARE = 0.6
+# A digit's ink narrower than this share of its height is a "1"'s (the others' are 0.5–0.75).
+_ONE_WIDTH_SHARE = 0.45
 # A word one glyph of which was read below this is read again however sure the rest: 竣 read
 # as 峻 at 0.72 in a line scored 0.94 (fixtures/lying/permuted_split_row.pdf).
 GLYPH_READ_BELOW = 0.8
@@ -81,7 +90,7 @@ def read_doubts_again(engine: Engine, cells: list[CellWords], pixels: np.ndarray
     targets: list[tuple[int, int, Word]] = []
     for k, cell_words in enumerate(words):
         for i, word in enumerate(cell_words):
-            limit = (NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text)
+            limit = (NUMBER_READ_BELOW if any(ch.isdigit() for ch in word.text) and not is_prose(word.text)
                      else STOP_READ_BELOW if _STOPS & set(word.text) else SECOND_READ_BELOW)
             unsure = word.confidence < limit or word.weakest < GLYPH_READ_BELOW or word.passed_over
             if unsure and not sure_number(word, pixels, scale):
@@ -162,6 +171,13 @@ def _reads_a_runner_up(word: Word, second: Reading) -> bool:
                                  for a, b, p in changed)
 
 
+def is_prose(text: str) -> bool:
+    """Whether a line reads as a sentence: PROSE_CHINESE Chinese characters or more, no
+    operator, no percent or per-mille sign."""
+    return (sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= PROSE_CHINESE
+            and not (OPERATOR_READINGS | _PERCENT_SIGNS) & set(text))
+
+
 def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
     """A bare number ("1,430.50") every glyph of which the first recogniser read surely, and
     whose ink holds as many digit-high strokes as it has digits: none dropped, none added."""
@@ -177,7 +193,14 @@ def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
     heights = stats[1:n, 3]
     if not len(heights):
         return False
-    return int((heights >= _DIGIT_HEIGHT_SHARE * heights.max()).sum()) == sum(ch.isdigit() for ch in word.text)
+    tall = heights >= _DIGIT_HEIGHT_SHARE * heights.max()
+    widths = stats[1:n, 2][tall]
+    # Digits run together on a 200 dpi copy ("00" one blob): a stroke as wide as two of the
+    # narrowest digit not a "1" is two digits.
+    digit = widths[widths >= _ONE_WIDTH_SHARE * heights.max()]
+    pitch = float(digit.min()) if len(digit) else np.inf
+    strokes = sum(max(1, int(w / pitch + 0.5)) for w in widths)
+    return strokes == sum(ch.isdigit() for ch in word.text)
 
 
 def doubt_lost_list_stops(cells: list[CellWords]) -> list[CellWords]:

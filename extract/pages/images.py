@@ -353,12 +353,14 @@ def despeckle(pixels: np.ndarray, em_px: float) -> np.ndarray:
     small = np.concatenate([[False], (stats[1:n, 4] < small_area) & (extent < SPECK_EMS * em_px)])
     if not small.any():
         return pixels
-    big = np.where(small[labels] | (labels == 0), np.uint8(0), np.uint8(255))
+    # Paper 255, larger ink 0: each pixel's distance to the nearest larger ink, in one pass
+    # over the page (dilating by the reach took ~60 ms a page).
+    not_big = np.where(small[labels] | (labels == 0), np.uint8(255), np.uint8(0))
     reach = max(1, int(round(SPECK_CLEARANCE_EMS * em_px)))
-    near_big = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    near_big = cv2.distanceTransform(not_big, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= reach
     # A small blob is kept if any of its pixels lies near larger ink.
     touching = np.zeros(n, bool)
-    touching[np.unique(labels[(near_big > 0) & small[labels]])] = True
+    touching[np.unique(labels[near_big & small[labels]])] = True
     speck = small & ~touching
     if not speck.any():
         return pixels
