@@ -24,7 +24,7 @@ from extract.grid.pixels import ink_mask
 from extract.grid.text import group_by_baseline
 from extract.ocr.convert import as_per_mille, crop, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
-from extract.ocr.glyphs import OPERATOR_READINGS, solid
+from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_of, operator_shape, solid
 from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords
 from extract.pages.images import grey
@@ -48,7 +48,7 @@ NUMBER_READ_BELOW = 1.01
 # the speed set was such lines, read surely. "%" stays a number's: the first recogniser reads
 # ‰ as % in a sentence too, surely ("0.9‰以内", scan sweep seed 7).
 PROSE_CHINESE = 8
-_PERCENT_SIGNS = frozenset("%％‰")
+_NOT_IN_PROSE = OPERATOR_READINGS | frozenset("%％‰")
 NUMBER_SURE, GLYPH_SURE = 0.98, 0.99
 _BARE_NUMBER = re.compile(r"\d[\d,]*(\.\d+)?")
 # A stroke this tall against the tallest is a digit's (a point's or a comma's is lower).
@@ -175,16 +175,13 @@ def is_prose(text: str) -> bool:
     """Whether a line reads as a sentence: PROSE_CHINESE Chinese characters or more, no
     operator, no percent or per-mille sign."""
     return (sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= PROSE_CHINESE
-            and not (OPERATOR_READINGS | _PERCENT_SIGNS) & set(text))
+            and not _NOT_IN_PROSE & set(text))
 
 
 def sure_number(word: Word, pixels: np.ndarray, scale: float) -> bool:
     """A bare number ("1,430.50") every glyph of which the first recogniser read surely, and
     whose ink holds as many digit-high strokes as it has digits: none dropped, none added."""
     import cv2
-
-    from extract.grid.pixels import ink_mask
-    from extract.pages.images import grey
 
     if word.confidence < NUMBER_SURE or word.weakest < GLYPH_SURE or not _BARE_NUMBER.fullmatch(word.text):
         return False
@@ -224,10 +221,6 @@ SURE_SECOND_SCORE = 0.9
 
 
 def _operator_by_shape(first: str, second: str, image: np.ndarray) -> bool:
-    from extract.grid.pixels import ink_mask
-    from extract.ocr.glyphs import leading_glyph, operator_of, operator_shape
-    from extract.pages.images import grey
-
     a, b = normalize(without_specks(first)), normalize(without_specks(second))
     if len(b) < 2 or b[0] not in "≥≤<>=" or a[:1] == b[:1]:
         return False
