@@ -13,7 +13,7 @@ pytest.importorskip("cv2", reason="the OCR extra is not installed")
 
 from extract.grid.pixels import ink_mask  # noqa: E402
 from extract.ocr.convert import PER_MILLE_DOUBT, to_words  # noqa: E402
-from extract.ocr.glyphs import operator_shape, percent_shape  # noqa: E402
+from extract.ocr.glyphs import ends_in_stop, is_slash, operator_shape, percent_shape, stacked_glyph  # noqa: E402
 from extract.ocr.recognizer import Reading  # noqa: E402
 from extract.segment.lexicon import load_lexicon  # noqa: E402
 
@@ -57,9 +57,41 @@ def test_a_lone_operator_is_told_by_its_shape(glyph, meaning, font, dpi):
     assert operator_shape(ink) == meaning
 
 
+@pytest.mark.parametrize("font", FONT_CASES)
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_rule_s_remains_in_a_lone_operator_s_cell_do_not_hide_its_shape(font, dpi):
+    """The strokes of a lone operator stay together (≥'s bar, ='s and ≧'s bars); a rule's
+    remains below and beside it, in the cell's corners, are left out (scan sweep seed 7)."""
+    for glyph, meaning in (("≥", "≥"), ("≤", "≤"), ("=", "="), ("≧", "≧"), (">", ">"), ("＜", "<")):
+        ink = np.pad(glyph_ink(glyph, font, 10, dpi), 12)
+        if not ink.any():
+            continue
+        ys, xs = np.nonzero(ink)
+        centre = ((xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2)
+        assert operator_shape(stacked_glyph(ink, centre)) == meaning, glyph
+        ink[ys.max() + 6:ys.max() + 8, 0:xs.min() - 2] = 255  # under it, to the left
+        ink[ys.max() + 8:ys.max() + 10, xs.max() + 3:] = 255  # and to the right
+        assert operator_shape(stacked_glyph(ink, centre)) == meaning, glyph
+
+
 @pytest.mark.parametrize("text", ["一", "-", "二", "上", "5", "%", "优"])
 def test_what_is_not_an_operator_is_not_made_one(text):
     assert operator_shape(glyph_ink(text, "china-s", 10, 200)) is None
+
+
+@pytest.mark.parametrize("font", FONT_CASES)
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_an_empty_value_s_slash_is_told_by_its_lean_and_nothing_else_is_taken_for_one(font, dpi):
+    em = 10 * dpi / 72
+    for glyph in ("/", "／"):
+        assert is_slash(glyph_ink(glyph, font, 10, dpi, 0.8), em)
+    for text in ("1", "l", "|", "7", "\\", "一", "，", ",", "、", ")", "4", "人", "//", "1/"):
+        assert not is_slash(glyph_ink(text, font, 10, dpi, 0.8), em), text
+    # a speck of noise beside the slash does not hide it
+    ink = glyph_ink("/", font, 10, dpi)
+    ys, xs = np.nonzero(ink)
+    ink[ys.max() - 1:ys.max() + 1, xs.max() + 3:xs.max() + 5] = 255
+    assert is_slash(ink, em)
 
 
 @pytest.mark.parametrize("font", FONT_CASES)
@@ -335,3 +367,73 @@ def test_sentences_are_told_from_values():
     assert not is_prose("森林火灾受害率控制在0.9%以内，森林覆盖率")  # ‰ may be read as %
     assert not is_prose("≥4.20（万平方米）") and not is_prose("不超过300元/平方米")
     assert not is_prose("1430.50")
+
+
+def test_a_cell_s_lone_slash_read_unsurely_is_settled_by_its_ink_and_a_1_or_a_dash_is_not_changed():
+    from extract.ocr.page import settle_lone_glyphs
+    from extract.ocr.types import CellWords
+    from extract.pages.types import Word
+
+    def cell_of(text: str, blur: float = 0.0) -> tuple[CellWords, np.ndarray]:
+        ink = np.pad(glyph_ink(text, "china-s", 10, 200, blur), 8)
+        ys, xs = np.nonzero(ink)
+        word = Word(text, xs.min() - 1.0, ys.min() - 1.0, xs.max() + 2.0, ys.max() + 2.0, ys.max() + 2.0,
+                    10 * 200 / 72, 0.6, weakest=0.6)
+        return CellWords(0.0, 0.0, float(ink.shape[1]), float(ink.shape[0]), (word,)), ink
+
+    cell, ink = cell_of("/")
+    [settled] = settle_lone_glyphs([cell], ink, 1.0)
+    assert [(w.text, w.confidence, w.weakest) for w in settled.words] == [("/", 0.97, 0.97)]
+    cell, ink = cell_of("1")
+    [kept] = settle_lone_glyphs([cell], ink, 1.0)
+    assert kept.words[0].confidence < 0.85
+    # a dash read unsurely stays a dash: its one bar is no "=" (a 得分 cell read "=", seed 7)
+    for dash in ("-", "－", "一"):
+        cell, ink = cell_of(dash, blur=0.8)
+        [kept] = settle_lone_glyphs([cell], ink, 1.0)
+        assert kept.words[0].text == dash
+
+
+@pytest.mark.parametrize("font", FONT_CASES)
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_line_s_final_stop_is_told_by_its_ring_and_nothing_else_is_taken_for_one(font, dpi):
+    em = 10 * dpi / 72
+    for text in ("故。", "完成。", "目标。", "（次）。"):
+        assert ends_in_stop(glyph_ink(text, font, 10, dpi), em), text
+    # the marks and glyphs that end lines of these forms otherwise; ‰'s third ring looks like
+    # a stop, so lines ending in a sign are not looked at (page.settle_final_stops)
+    for text in ("故", "完成", "92%", "25℃", "90°", "100", "2.0", "(%)", "（次）", "3天", "10.00", "1.", "；", "，", "、", "品"):
+        for blur in (0.0, 0.8, 1.4):
+            assert not ends_in_stop(glyph_ink(text, font, 10, dpi, blur), em), (text, blur)
+
+
+def test_a_prose_line_whose_ink_ends_in_a_stop_its_reading_dropped_gets_it():
+    from extract.ocr.page import settle_final_stops
+    from extract.ocr.types import CellWords
+    from extract.pages.types import Word
+
+    def cell_of(printed: str, read: str) -> tuple[CellWords, np.ndarray]:
+        ink = np.pad(glyph_ink(printed, "china-s", 10, 200), 8)
+        ys, xs = np.nonzero(ink)
+        word = Word(read, xs.min() - 1.0, ys.min() - 3.0, xs.max() + 2.0, ys.max() + 3.0, ys.max() + 3.0,
+                    10 * 200 / 72, 0.99)
+        return CellWords(0.0, 0.0, float(ink.shape[1]), float(ink.shape[0]), (word,)), ink
+
+    for printed, read, settled in (("原因已查明。", "原因已查明", "原因已查明。"), ("原因已查明。", "原因已查明°", "原因已查明。"),
+                                   ("原因已查明", "原因已查明", "原因已查明"), ("满意度0.3‰", "满意度0.3%", "满意度0.3%"),
+                                   ("10.00。", "10.00", "10.00")):
+        cell, ink = cell_of(printed, read)
+        [out] = settle_final_stops([cell], ink, 1.0)
+        assert out.words[0].text == settled, printed
+    # specks closing a loop under a line's end are no stop (seed 7: "受补贴老年人数" got one)
+    from dataclasses import replace
+
+    import cv2
+
+    cell, ink = cell_of("受补贴老年人数", "受补贴老年人数")
+    ys, xs = np.nonzero(ink)
+    cv2.circle(ink, (int(xs.max()) + 5, int(ys.max()) + 4), 3, 255, 1)
+    word = cell.words[0]
+    cell = cell.holding([replace(word, y1=word.y1 + 6)])  # a box reaching below the line, as detected
+    [out] = settle_final_stops([cell], ink, 1.0)
+    assert out.words[0].text == "受补贴老年人数"

@@ -25,6 +25,20 @@ def test_a_reading_splits_at_its_separators_with_each_part_its_own_probabilities
     assert [p.unsure_glyphs(0.9) for p in unsure.split("·")] == [(("：", "；"),), (("≥", "2"),)]
 
 
+def test_of_two_readings_one_holding_the_other_and_more_read_surely_stands():
+    from extract.ocr.engine import likelier
+
+    pack, alone = Reading("故", (0.96,)), Reading("故。", (0.99, 0.886))
+    assert alone.extras_over(pack) == (0.886,) and pack.extras_over(alone) is None
+    assert likelier(pack, alone) == alone  # the mean (0.938) would keep the pack's "故"
+    assert likelier(Reading("0.3%0", (0.99, 0.99, 0.99, 0.9, 0.85)), Reading("0.3%", (1.0,) * 4)).text == "0.3%0"
+    # a mark read unsurely at an edge (a rule's or a neighbour's ink) does not: the surer stands
+    assert likelier(Reading("‘10.00", (0.62, 0.99, 0.99, 0.99, 0.99, 0.99)), Reading("10.00", (1.0,) * 5)).text == "10.00"
+    # readings that differ otherwise: the surer by the mean
+    assert likelier(Reading(">95%", (0.8, 0.99, 0.99, 0.99)), Reading("≥95%", (0.9, 0.99, 0.99, 0.99))).text == "≥95%"
+    assert Reading("95%", (1.0,) * 3).extras_over(Reading("96%", (1.0,) * 3)) is None
+
+
 def test_a_character_passed_over_shows_as_inked_room_between_two_read():
     import numpy as np
 
@@ -88,5 +102,5 @@ def test_a_pack_scores_each_crop_by_its_own_characters(page_crops):
     assert [r.text.strip() for r in packed] == [r.text.strip() for r in alone]
     others = [r.score for i, r in enumerate(packed) if i != 2]
     assert min(others) > 0.99 and packed[2].score < min(others)
-    # a part read less surely than PACK_SURE is read alone too, and the surer reading stands
-    assert all(r.score >= PACK_SURE or r.score >= a.score for r, a in zip(packed, alone))
+    # a part read less surely than PACK_SURE is read alone too, and the likelier reading stands
+    assert all(r.score >= PACK_SURE or r.score >= a.score or r.extras_over(a) for r, a in zip(packed, alone))

@@ -128,6 +128,25 @@ def test_a_glyph_the_first_was_unsure_of_is_taken_as_the_second_reads_it_only_if
     assert not _reads_a_runner_up(dash, Reading("1", (0.99,)))
 
 
+def test_a_flat_stroke_under_a_line_both_recognisers_read_as_it_was_leaves_it_sure():
+    """A stroke as flat as 一 but below the line's middle (a seal's or a rule's remnant at the
+    foot of a goal's line) is no character; at mid-height, beyond the text, it may be 一."""
+    image, cell = _two_lines("未造成严重后果", "已约谈相关责任人")
+    top = cell.words[0]
+    y0, y1 = top.y0 / SCALE, top.y1 / SCALE
+    x = int(top.x1 / SCALE) - 60  # under the line's last characters, wider than half an em
+    foot = int(y1) - 2
+    under = image.copy()
+    under[foot:foot + 2, x:x + 24] = 0
+    words = read_lines_again(get_engine(), cell, [(x, foot, x + 24, foot + 2)], under, SCALE, TextSettings())
+    assert [(w.text, w.confidence) for w in words] == [("未造成严重后果", 0.99), ("已约谈相关责任人", 0.99)]
+    from extract.ocr.second import _is_speck
+
+    size_px = top.size / SCALE
+    middle = int((y0 + y1) / 2)
+    assert not _is_speck((x, middle, x + 24, middle + 2), size_px, image, (y0, y1))
+
+
 def test_a_round_dot_of_dust_beside_a_line_leaves_it_sure_and_a_stop_ring_does_not():
     """Toner dust a quarter of an em across, an em past a line both recognisers read as it was, is
     a speck; a "。" there (a loop) is print the readings left out."""
@@ -140,10 +159,11 @@ def test_a_round_dot_of_dust_beside_a_line_leaves_it_sure_and_a_stop_ring_does_n
     dusty, ringed = image.copy(), image.copy()
     cv2.circle(dusty, (235, 40), 3, (0, 0, 0), -1)
     cv2.circle(ringed, (235, 40), 4, (0, 0, 0), 1)
-    assert _is_speck((232, 37, 239, 44), size_px, dusty)
-    assert not _is_speck((231, 36, 240, 45), size_px, ringed)
+    around = (30, 51)  # the blob's line, with the blob at its middle
+    assert _is_speck((232, 37, 239, 44), size_px, dusty, around)
+    assert not _is_speck((231, 36, 240, 45), size_px, ringed, around)
     comma = image.copy()
     comma[38:50, 233:237] = 0  # as tall as a comma, twice its width's height
-    assert not _is_speck((233, 38, 237, 50), size_px, comma)
+    assert not _is_speck((233, 38, 237, 50), size_px, comma, around)
     words = read_lines_again(get_engine(), cell, [(232, 37, 239, 44)], dusty, SCALE, TextSettings())
     assert [(x.text, x.confidence) for x in words] == [("未造成严重后果", 0.99), ("已约谈相关责任人", 0.99)]

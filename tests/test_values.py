@@ -97,6 +97,8 @@ def test_an_item_ending_without_the_stop_its_list_s_other_items_end_with_is_foun
     assert unended_items(["1.完成维修;", "2.工程验收合格", "3.成本下降。"]) == {1}  # ； closes items too
     assert unended_items(["1.完成维修", "2.工程验收合格", "3.成本下降。"]) == set()  # a list that does not stop its items
     assert unended_items(["完成维修改造。", "工程验收合格"]) == set()  # no numbered list
+    # a line opening with a decimal ("99.5%。", wrapped off its item) opens no item
+    assert unended_items(["1.保障系统安全", "稳定运行,可用率不低于", "99.5%。", "2.建立值守机制。"]) == set()
 
 
 def _scanned_goals(planned: str, actual: str, method: str = "ocr"):

@@ -96,6 +96,41 @@ def _bar_joint(ink: np.ndarray, h: int) -> int | None:
     return c if counts[c] <= _JOINT_INK * h else None
 
 
+# A stroke is part of a lone glyph where it lies over or under the glyph's middle stroke
+# (≥'s bar under its chevron, ='s two bars), this near (share of that stroke's larger side)
+# and overlapping it across half its own width.
+_STACK_GAP, _STACK_OVERLAP = 0.6, 0.5
+
+
+def stacked_glyph(ink: np.ndarray, centre: tuple[float, float]) -> np.ndarray:
+    """A lone glyph's ink without the strokes beside it: the stroke nearest `centre` (x, y:
+    its text box's middle), the largest where several cover it, and the strokes stacked over
+    or under that one. A rule's remains or a seal's edge in the corner of a cell is not part
+    of the operator printed in it."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    if n < 3:
+        return ink
+    cx, cy = centre
+
+    def away(i: int) -> tuple[float, int]:
+        bx, by, bw, bh, area = (int(v) for v in stats[i])
+        return (max(bx - cx, cx - (bx + bw), 0) ** 2 + max(by - cy, cy - (by + bh), 0) ** 2, -area)
+
+    k = min(range(1, n), key=away)
+    x, y, w, h = (int(v) for v in stats[k, :4])
+    reach = _STACK_GAP * max(w, h)
+    keep = [k]
+    for i in range(1, n):
+        bx, by, bw, bh = (int(v) for v in stats[i, :4])
+        overlap = min(x + w, bx + bw) - max(x, bx)
+        gap = max(by - (y + h), y - (by + bh), 0)
+        if i != k and overlap >= _STACK_OVERLAP * bw and gap <= reach:
+            keep.append(i)
+    return np.where(np.isin(labels, keep), ink, 0).astype(ink.dtype)
+
+
 def ink_touching(ink: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     """The strokes of `ink` that reach into `box` (pixels: x0, y0, x1, y1), each whole: one
     glyph's ink as its text box locates it, without a clipped bar or the stray ink (a rule's
@@ -268,6 +303,89 @@ def percent_shape(ink: np.ndarray) -> str | None:
     holes = _holes(ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
     loops = [a for a in holes if a >= _MIN_LOOP_SHARE * max(holes, default=0)]
     return {2: "%", 3: "‰"}.get(len(loops))
+
+
+# A slash leans: its top's middle lies right of its foot's by this share of its height or more.
+# A "1" leans the other way where it leans at all (its flag pulls its top left); "l" and "|"
+# stand upright.
+_SLASH_LEAN = 0.25
+_SLASH_STROKE = 0.35  # ...and each row crosses it once, this share of its height wide at most
+_SLASH_HEIGHT_EM = 0.6  # ...and it stands most of an em tall (a "，" leans too, a third as tall)
+_SLASH_SPECK_SHARE = 0.2
+
+
+def is_slash(ink: np.ndarray, em_px: float) -> bool:
+    """Whether one glyph's ink is a "/" (an empty value's mark, which the second recogniser
+    reads as "1"): one stroke from its foot at the left to its top at the right. `em_px`:
+    the font size in pixels."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    if n < 2:
+        return False
+    # Specks beside it (noise, a seal's remains) do not count; a second stroke does.
+    k = 1 + int(np.argmax(stats[1:n, 4]))
+    if any(stats[i, 4] > _SLASH_SPECK_SHARE * stats[k, 4] for i in range(1, n) if i != k):
+        return False
+    ys, xs = np.nonzero(labels == k)
+    if len(ys) < 12:
+        return False
+    crop = (labels == k)[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = crop.shape
+    if h < max(6, _SLASH_HEIGHT_EM * em_px) or w > h:
+        return False
+    rows = [np.nonzero(r)[0] for r in crop]
+    if any(_runs(row) != 1 for row in crop):
+        return False
+    if max(len(r) for r in rows) > _SLASH_STROKE * h + 2:
+        return False
+    band = max(1, h // 5)
+    top = float(np.mean([r.mean() for r in rows[:band]]))
+    foot = float(np.mean([r.mean() for r in rows[-band:]]))
+    return top - foot >= _SLASH_LEAN * h
+
+
+# A "。" is a small ring low on its line: this share of an em across (its ink's larger side),
+# about as tall as wide, around a hole this share of its box at least, its middle in the lower
+# part of the line; and it stands clear of the glyph before it.
+_STOP_SIZE_EM = (0.15, 0.5)
+_STOP_ASPECT = (0.6, 1.6)
+_STOP_HOLE_SHARE = 0.08
+_STOP_HOLE_EM = 0.1  # ...and this share of an em across at least (a speck's pinhole is not)
+_STOP_BELOW_EM = 0.15  # its foot no lower than the line's other ink's by more than this
+_STOP_LOW = 0.45  # its middle lies below this share of the line's height from the top
+_STOP_NEAR_EM = 1.2  # ...and within this far of the glyph before it
+
+
+def ends_in_stop(ink: np.ndarray, em_px: float) -> bool:
+    """Whether a line's ink (its text box, widened rightwards) ends in a "。": the mark both
+    recognisers drop at a line's end, at high scores."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    blobs = [i for i in range(1, n) if stats[i, 4] >= 3]
+    if len(blobs) < 2:
+        return False
+    last = max(blobs, key=lambda i: stats[i, 0] + stats[i, 2])
+    x, y, w, h = (int(v) for v in stats[last, :4])
+    if not (_STOP_SIZE_EM[0] * em_px <= max(w, h) <= _STOP_SIZE_EM[1] * em_px
+            and _STOP_ASPECT[0] <= h / max(w, 1) <= _STOP_ASPECT[1]):
+        return False
+    rows = np.nonzero(ink.any(axis=1))[0]
+    if y + h / 2 < rows[0] + _STOP_LOW * (rows[-1] - rows[0] + 1):
+        return False
+    # Clear of every other stroke (nothing above, below or over it: a ‰'s third ring, a ℃'s),
+    # and near the glyph before it.
+    others = [i for i in blobs if i != last]
+    ends = [int(stats[i, 0] + stats[i, 2]) for i in others]
+    if max(ends) > x or x - max(ends) > _STOP_NEAR_EM * em_px:
+        return False
+    # It sits on the line, not under it (noise below a line's end can close a loop too).
+    if y + h > max(int(stats[i, 1] + stats[i, 3]) for i in others) + _STOP_BELOW_EM * em_px:
+        return False
+    ring = np.pad(labels[y:y + h, x:x + w] == last, 1).astype(np.uint8)
+    holes = _holes(ring)
+    return bool(holes) and max(holes) >= max(_STOP_HOLE_SHARE * w * h, (_STOP_HOLE_EM * em_px) ** 2)
 
 
 def solid(ink: np.ndarray) -> bool:

@@ -25,10 +25,10 @@ from extract.ocr.convert import (FONT_SHARE_OF_BOX, SPECK_DOUBT, Rect, crop, cut
 from extract.ocr.engine import Engine, get_engine
 from extract.ocr.recognizer import Reading
 from extract.ocr.types import CellWords, UprightScan
-from extract.ocr.second import (AGREED_CONFIDENCE, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, UNREAD_INK_CONFIDENCE,
+from extract.ocr.second import (AGREED_CONFIDENCE, DASHES, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, UNREAD_INK_CONFIDENCE,
                                doubt_lost_list_stops, read_doubts_again, read_lines_again, same_reading)
-from extract.ocr.glyphs import (OPERATOR_READINGS, ink_touching, leading_glyph, operator_of, operator_shape, percent_shape,
-                               shows, solid)
+from extract.ocr.glyphs import (OPERATOR_READINGS, ends_in_stop, ink_touching, is_slash, leading_glyph, operator_of, operator_shape,
+                               percent_shape, shows, solid, stacked_glyph)
 from extract.pages.images import (
     MIN_SKEW_DEGREES, PageImage, clear_speckle_fields, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
@@ -116,12 +116,14 @@ def _cell_ink(ink: np.ndarray, cell, scale: float, pad: int = 4) -> tuple[np.nda
     return ink[y0 + pad:y1 - pad, x0 + pad:x1 - pad], x0 + pad, y0 + pad
 
 
-def _glyph_ink(ink: np.ndarray, cell, word: Word, scale: float) -> np.ndarray:
-    """A lone word's ink in its cell: the strokes its text box reaches (glyphs.ink_touching)."""
+def _glyph_ink(ink: np.ndarray, cell, word: Word, scale: float, stacked: bool = False) -> np.ndarray:
+    """A lone word's ink in its cell: the strokes its text box reaches (glyphs.ink_touching);
+    `stacked`: only those stacked on the one in its middle (glyphs.stacked_glyph)."""
     inside, ox, oy = _cell_ink(ink, cell, scale)
     box = (int(word.x0 / scale) - ox - 1, int(word.y0 / scale) - oy - 1,
            int(word.x1 / scale) - ox + 2, int(word.y1 / scale) - oy + 2)
-    return ink_touching(inside, box)
+    touching = ink_touching(inside, box)
+    return stacked_glyph(touching, ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)) if stacked else touching
 
 
 def settle_dashes(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
@@ -152,6 +154,7 @@ def settle_dashes(cells: list[CellWords], ink: np.ndarray, scale: float) -> list
 OPERATOR_SHAPE_CONFIDENCE = 0.97
 # A lone glyph read this unsurely may be an operator the recogniser does not know (≧ → "W").
 _UNSURE_GLYPH = 0.9
+_SLASHES = frozenset("/／")
 
 
 def settle_lone_glyphs(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
@@ -161,13 +164,25 @@ def settle_lone_glyphs(cells: list[CellWords], ink: np.ndarray, scale: float) ->
     for cell in cells:
         if len(cell.words) == 1 and len(cell.words[0].text) == 1:
             word = cell.words[0]
+            if word.text in _SLASHES:
+                # An empty value's "/", read unsurely and by the second recogniser as "1": its
+                # leaning stroke confirms it.
+                if is_slash(_glyph_ink(ink, cell, word, scale), word.size / scale):
+                    sure = max(word.confidence, OPERATOR_SHAPE_CONFIDENCE)
+                    cell = cell.holding([replace(word, confidence=sure, weakest=sure)])
+                out.append(cell)
+                continue
             if word.text in "%‰":
                 shape = percent_shape
-            elif word.text in OPERATOR_READINGS or word.confidence < _UNSURE_GLYPH:
+            elif word.text in OPERATOR_READINGS or (
+                    word.confidence < _UNSURE_GLYPH and word.text.translate(DASHES) != "-"):
+                # (a dash read unsurely is one bar, as a blurred "=" is: settle_dashes tells it)
                 shape = operator_shape
             else:
                 shape = None
-            sign = shape(_glyph_ink(ink, cell, word, scale)) if shape is not None else None
+            # (a digit's strokes, broken by a seal, stacked apart may pass for an operator's)
+            glyph = _glyph_ink(ink, cell, word, scale, stacked=shape is operator_shape and not word.text.isdigit())
+            sign = shape(glyph) if shape is not None else None
             if sign is not None and shows(sign, word.text):
                 cell = cell.holding([replace(word, confidence=max(word.confidence, OPERATOR_SHAPE_CONFIDENCE))])
             elif sign is not None:
@@ -230,6 +245,40 @@ def _number_stop(words: tuple[Word, ...], i: int) -> Word:
     h = word.y1 - word.y0
     opens_item = any(abs(w.cy - word.cy) < 0.5 * h and 0 <= w.x0 - word.x1 < h for w in words if w is not word)
     return word if opens_item else replace(word, text=word.text[:-1], confidence=min(word.confidence, SPECK_DOUBT))
+
+
+# A line of prose ending in one of these (a Chinese character, a closing bracket) may have lost
+# its 。 to both recognisers; one ending in these read the 。 as something else ("整°").
+_STOP_LOST_AFTER = re.compile(r"[\u3400-\u9fff)）]$")
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+_STOP_MISREAD = frozenset("°˚.·o")
+_STOP_SEARCH_EM = 0.9  # how far past a line's box its 。 is looked for
+
+
+def settle_final_stops(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
+    """A line of prose whose ink ends in a "。" (glyphs.ends_in_stop) that its reading left out,
+    or read as "°" or ".", gets it. Lines ending in "%" are left alone: a ‰'s third ring looks
+    like a stop."""
+    return [cell.holding(_final_stop(cell, i, ink, scale) for i in range(len(cell.words))) for cell in cells]
+
+
+def _final_stop(cell: CellWords, i: int, ink: np.ndarray, scale: float) -> Word:
+    word = cell.words[i]
+    text = word.text.rstrip()
+    stem = text[:-1] if text[-1:] in _STOP_MISREAD else text
+    if not _CHINESE.search(stem) or not _STOP_LOST_AFTER.search(stem):
+        return word
+    em_px = word.size / scale
+    x1 = min(word.x1 / scale + _STOP_SEARCH_EM * em_px, cell.x1 / scale - 2)
+    # ...up to the next word on its line
+    for w in cell.words:
+        if w is not word and w.x0 >= word.x1 - 1 and w.y0 < word.y1 and w.y1 > word.y0:
+            x1 = min(x1, w.x0 / scale - 1)
+    x0 = max(word.x0 / scale, word.x1 / scale - 2 * em_px)
+    y0, y1 = int(word.y0 / scale), int(word.y1 / scale) + 1
+    if x1 <= x0 or not ends_in_stop(ink[y0:y1, int(x0):int(x1) + 1], em_px):
+        return word
+    return replace(word, text=stem + "。", x1=max(word.x1, x1 * scale))
 
 
 def drop_lone_specks(cells: list[CellWords]) -> list[CellWords]:
@@ -536,7 +585,8 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
     # A lone glyph found in an empty cell (an operator under a seal, read "S") is told by its shape.
     for k, cell in zip(empty, settle_lone_glyphs([cells[k] for k in empty], ink, scale)):
         cells[k] = cell
-    return doubt_lost_list_stops(cells)
+    # Last: a 。 past a line's box is unread ink, which both recognisers read across first.
+    return doubt_lost_list_stops(settle_final_stops(cells, ink, scale))
 
 
 def read_scan(image: PageImage, number: int, settings: Settings) -> Page:

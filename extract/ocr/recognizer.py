@@ -82,6 +82,20 @@ class Reading:
                 passed += max(1, round((b - a) / em))
         return passed
 
+    def extras_over(self, other: Reading) -> tuple[float, ...] | None:
+        """The probabilities of the characters this reading holds beyond `other`, where
+        `other` is this reading with characters left out (None where it is not, or the same)."""
+        if len(other.text) >= len(self.text):
+            return None
+        extras: list[float] = []
+        k = 0
+        for ch, p in zip(self.text, self.probs):
+            if k < len(other.text) and ch == other.text[k]:
+                k += 1
+            else:
+                extras.append(p)
+        return tuple(extras) if k == len(other.text) else None
+
     def split(self, separator: str) -> list[Reading]:
         """The reading cut at every `separator` character, each part with its own characters'
         probabilities and runner-ups (the separators' own are dropped; the columns, a pack's,

@@ -71,7 +71,7 @@ AGREED_CONFIDENCE = 0.9
 # A second reading this unsure does not count as a reading.
 MIN_SECOND_SCORE = 0.5
 # Dashes as either recogniser reads a printed "-" or "—" (values hold them as "-").
-_DASHES = str.maketrans({"一": "-", "—": "-", "–": "-", "－": "-", "‐": "-"})
+DASHES = str.maketrans({"一": "-", "—": "-", "–": "-", "－": "-", "‐": "-"})
 
 
 def same_reading(first: str, second: str) -> bool:
@@ -79,7 +79,7 @@ def same_reading(first: str, second: str) -> bool:
     no spaces beside Chinese characters)."""
     a, b = (normalize(without_specks(as_per_mille(t))) for t in (first, second))
     if len(a) == 1 and len(b) == 1:
-        a, b = a.translate(_DASHES), b.translate(_DASHES)
+        a, b = a.translate(DASHES), b.translate(DASHES)
     return bool(a) and a == b
 
 
@@ -241,9 +241,12 @@ def _enlarged(image: np.ndarray) -> np.ndarray:
 # Unread ink lower than this share of its line's font size, and narrower than SPECK_WIDTH_EM,
 # is a speck (scan noise, a rule's remnant) where both recognisers, reading the line across
 # it, find nothing more than its boxes held; a character or mark of print stands taller or
-# reaches wider (一 is as flat, but an em wide).
+# reaches wider (一 is as flat, but an em wide). Flat ink off the line's middle half is a
+# speck however wide: the flat marks of print (一 — -) sit at mid-height (measured: a seal's
+# stroke 0.6 em wide under a goal's line, scan sweep seed 7).
 SPECK_HEIGHT_EM = 0.2
 SPECK_WIDTH_EM = 0.5
+_DASH_BAND = (0.25, 0.75)
 # A round, solid dot up to this share of the font size is a speck there too (toner dust is
 # 0.25–0.35 of an em on 150–200 dpi copies); the marks of print that size are a comma (twice
 # as tall as wide) and 。 (a loop).
@@ -253,10 +256,14 @@ _ROUND = (0.7, 1.45)
 UNREAD_INK_CONFIDENCE = 0.6
 
 
-def _is_speck(blob, size_px: float, pixels: np.ndarray) -> bool:
+def _is_speck(blob, size_px: float, pixels: np.ndarray, band: tuple[float, float]) -> bool:
+    """`band`: the top and bottom of the blob's line (pixels)."""
     w, h = blob[2] - blob[0], blob[3] - blob[1]
-    if h < SPECK_HEIGHT_EM * size_px and w < SPECK_WIDTH_EM * size_px:
-        return True
+    if h < SPECK_HEIGHT_EM * size_px:
+        middle = (blob[1] + blob[3]) / 2
+        lo, hi = (band[0] + share * (band[1] - band[0]) for share in _DASH_BAND)
+        if w < SPECK_WIDTH_EM * size_px or not lo <= middle <= hi:
+            return True
     if not (max(w, h) <= DOT_EM * size_px and _ROUND[0] <= h / max(w, 1) <= _ROUND[1]):
         return False
     # The ink told on some paper around the dot (the threshold is the neighbourhood's), then cut to it.
@@ -298,6 +305,6 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
         size_px = max(w.size for w in lines[i]) / scale
         if agreed and len(normalize(without_specks(a))) > len(normalize(held)):
             out[i] = [rect_word(without_specks(a.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)]
-        elif not (agreed and same_reading(a, held) and all(_is_speck(b, size_px, pixels) for b in touched[i])):
+        elif not (agreed and same_reading(a, held) and all(_is_speck(b, size_px, pixels, (y0, y1)) for b in touched[i])):
             out[i] = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in lines[i]]
     return [w for i in sorted(out) for w in out[i]]

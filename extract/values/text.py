@@ -30,7 +30,7 @@ def compact(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
-_LIST_ITEM = re.compile(r"^(\d{1,2})[.、．]")
+_LIST_ITEM = re.compile(r"^(\d{1,2})[.、．](?!\d)")  # "99.5%。" on its own line opens no item
 _LOST_STOP = re.compile(r"^(\d{1,2})(?=[\u3400-\u9fff])")
 
 
