@@ -147,6 +147,30 @@ def test_a_flat_stroke_under_a_line_both_recognisers_read_as_it_was_leaves_it_su
     assert not _is_speck((x, middle, x + 24, middle + 2), size_px, image, (y0, y1))
 
 
+def test_a_line_the_detector_passed_over_is_read_by_both_recognisers_and_specks_on_no_line_are_not():
+    """"小。" wrapped off "…可审减空间较" onto a line no box covered: both recognisers read it
+    alike, and it joins the cell; a speck alone on a line of its own is no print."""
+    image, cell = _two_lines("可审减空间较", "小。")
+    top = cell.words[0]
+    cell = cell.holding([top])  # the detector found the first line only
+    ink = np.nonzero(image[int(top.y1 / SCALE) + 2:].min(axis=2) < 128)
+    y0 = int(top.y1 / SCALE) + 2
+    blob = (int(ink[1].min()), y0 + int(ink[0].min()), int(ink[1].max()) + 1, y0 + int(ink[0].max()) + 1)
+    words = read_lines_again(get_engine(), cell, [blob], image, SCALE, TextSettings())
+    assert words is not None and [(w.text, w.confidence) for w in words] == [("可审减空间较", 0.99), ("小。", AGREED_CONFIDENCE)]
+    # the same ink far off the cell's text (a seal's inscription in its middle) is not taken
+    shifted = np.full_like(image, 255)
+    shifted[y0:, 120:] = image[y0:, :image.shape[1] - 120]
+    shifted[:y0] = image[:y0]
+    moved = (blob[0] + 120, blob[1], blob[2] + 120, blob[3])
+    assert read_lines_again(get_engine(), cell, [moved], shifted, SCALE, TextSettings()) is None
+    # a speck on a line of its own leaves the cell as it was
+    dusty, _ = _two_lines("可审减空间较", "")
+    dusty[y0 + 10:y0 + 12, 40:43] = 0
+    words = read_lines_again(get_engine(), cell, [(40, y0 + 10, 43, y0 + 12)], dusty, SCALE, TextSettings())
+    assert words is not None and [(w.text, w.confidence) for w in words] == [("可审减空间较", 0.99)]
+
+
 def test_a_round_dot_of_dust_beside_a_line_leaves_it_sure_and_a_stop_ring_does_not():
     """Toner dust a quarter of an em across, an em past a line both recognisers read as it was, is
     a speck; a "。" there (a loop) is print the readings left out."""

@@ -5,7 +5,7 @@ names in it, the lost label named; a row of specks and a rule drawn part-way mak
 from __future__ import annotations
 
 from extract.document import process_document
-from test_glued_labels import COLS, FUNDS_HEADING, INDICATOR_HEADING, PROJECT_ROWS, form_pdf, row_y
+from test_glued_labels import COLS, FUNDS_HEADING, INDICATOR_HEADING, PROJECT_ROWS, ROW_H, form_pdf, row_y
 
 
 def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_unread(tmp_path):
@@ -190,3 +190,51 @@ def test_a_header_label_parted_by_a_stroke_taken_for_a_rule_heads_one_column(tmp
     assert [(i.weight, i.score) for i in form.indicators] == [(50.0, 45.0), (50.0, 50.0)]
     assert not form.unmapped_labels
     assert form.needs_review and any("得分 label read across a rule" in r for r in form.review_reasons)
+
+
+def test_the_funds_label_below_the_heading_row_that_opened_the_block_is_no_second_heading(tmp_path):
+    """A rule a scan drew through 项目资金(万元) leaves its text beside 其中：当年财政拨款, below the
+    heading row that opened the block (scan sweep seed 11): that row is one of the block's
+    lines, and the columns stay those of the heading row."""
+    rows = [
+        *PROJECT_ROWS,
+        [("", 0, 1), ("", 1, 1), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
+         ("执行率", 6, 1), ("得分", 7, 1)],
+        [("", 0, 1), ("年度资金总额", 1, 1), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1),
+         ("90.00", 6, 1), ("9.00", 7, 1)],
+        [("项目资金", 0, 1), ("其中：财政拨款", 1, 1), ("80.00", 2, 1), ("80.00", 3, 1), ("72.00", 4, 1),
+         ("-", 5, 1), ("90.00", 6, 1), ("-", 7, 1)],
+        [("", 0, 1), ("其他资金", 1, 1), ("20.00", 2, 1), ("20.00", 3, 1), ("18.00", 4, 1), ("-", 5, 1),
+         ("90.00", 6, 1), ("-", 7, 1)],
+        INDICATOR_HEADING,
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+    ]
+    path = form_pdf(tmp_path / "parted_funds_label.pdf", rows)
+    form = process_document(path, "parted_funds_label.pdf").forms[0]
+    assert [(ln.line, ln.budget_initial, ln.executed, ln.execution_rate_pct) for ln in form.fund_lines] == [
+        ("年度资金总额", 100.0, 90.0, 90.0), ("当年财政拨款", 80.0, 72.0, 90.0), ("其他资金", 20.0, 18.0, 90.0)]
+    assert not form.unmapped_labels
+
+
+def test_a_funds_value_beside_a_sliver_a_stroke_parted_from_its_cell_is_read(tmp_path):
+    """A rule drawn through the 全年执行数 column near its edge (a seal's stroke) leaves an
+    empty sliver of a cell beside the value: the value is the column's."""
+    rows = [
+        *PROJECT_ROWS,
+        [("项目资金", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
+         ("执行率", 6, 1), ("得分", 7, 1)],
+        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
+         ("9.00", 7, 1)],
+        INDICATOR_HEADING,
+        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
+        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+    ]
+    def sliver(page):  # a stroke through the value row of 全年执行数, 8 pt left of its right rule
+        y = row_y(len(PROJECT_ROWS) + 1)
+        page.draw_line((COLS[5] - 8, y), (COLS[5] - 8, y + ROW_H), width=0.6)
+    path = form_pdf(tmp_path / "sliver.pdf", rows, extra=sliver)
+    form = process_document(path, "sliver.pdf").forms[0]
+    assert (form.budget_initial, form.budget_full_year, form.executed, form.funds_score) == (100.0, 100.0, 90.0, 9.0)

@@ -22,7 +22,7 @@ import numpy as np
 
 from extract.grid.pixels import ink_mask
 from extract.grid.text import group_by_baseline
-from extract.ocr.convert import as_per_mille, crop, not_print, rect_word, without_specks
+from extract.ocr.convert import as_per_mille, crop, is_speck_reading, not_print, rect_word, without_specks
 from extract.ocr.engine import Engine
 from extract.ocr.glyphs import OPERATOR_READINGS, leading_glyph, operator_of, operator_shape, solid
 from extract.ocr.recognizer import Reading
@@ -279,17 +279,26 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
     boxes) read again across the cell's width by both recognisers: where they agree on more
     than the line's boxes held, their reading replaces the line; where they agree on just
     what it held and the ink is specks, the line stands; elsewhere the line's words are in
-    doubt. None where a blob lies on no line."""
+    doubt. Ink on no line is a line the detector passed over (read_lost_line), or specks.
+    None where it is neither."""
     lines = group_by_baseline(list(cell.words), settings)
     bands = [(min(w.y0 for w in ln) / scale, max(w.y1 for w in ln) / scale) for ln in lines]
+    em_px = float(np.median([w.size for w in cell.words])) / scale
     touched: dict[int, list] = {}
+    loose = []
     for b in blobs:
         cy = (b[1] + b[3]) / 2
         at = [i for i, (y0, y1) in enumerate(bands) if y0 - 2 <= cy <= y1 + 2]
         if not at:
-            return None
+            # Print puts no small mark on a line of its own (no line opens with 。 or ，).
+            if not _is_speck(b, em_px, pixels, (b[1], b[3])):
+                loose.append(b)
+            continue
         # A blob between two lines whose boxes overlap belongs to the one whose middle is nearer.
         touched.setdefault(min(at, key=lambda i: abs(cy - sum(bands[i]) / 2)), []).append(b)
+    lost = read_lost_line(engine, cell, loose, pixels, scale, em_px) if loose else []
+    if lost is None:
+        return None
     crops, rects = [], []
     for i, hits in touched.items():
         y0, y1 = bands[i]
@@ -307,4 +316,41 @@ def read_lines_again(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray,
             out[i] = [rect_word(without_specks(a.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)]
         elif not (agreed and same_reading(a, held) and all(_is_speck(b, size_px, pixels, (y0, y1)) for b in touched[i])):
             out[i] = [replace(w, confidence=min(w.confidence, UNREAD_INK_CONFIDENCE)) for w in lines[i]]
-    return [w for i in sorted(out) for w in out[i]]
+    # A lost line goes before the first line below its top; the lines keep their order.
+    words: list[Word] = []
+    for i in sorted(out):
+        words += [w for w in lost if bands[i][0] > w.y0 / scale and w not in words] + out[i]
+    return words + [w for w in lost if w not in words]
+
+
+# A line the detector passed over is this tall (share of the cell's font size), and starts
+# where the cell's other lines start, or centres where they centre, within LOST_LINE_ALIGN_EM.
+LOST_LINE_EMS = (0.6, 1.6)
+LOST_LINE_ALIGN_EM = 1.5
+LOST_LINE_SURE = 0.8  # ...and both recognisers read it alike at least this surely
+
+
+def read_lost_line(engine: Engine, cell: CellWords, blobs, pixels: np.ndarray, scale: float,
+                   em_px: float) -> list[Word] | None:
+    """A cell's ink on no line of its words (`blobs`, pixel boxes), read as one line by both
+    recognisers: their agreed reading as a word ("小。" wrapped off "…空间较", a label's last
+    line "年度总体"), at AGREED_CONFIDENCE; None where the ink is not one line aligned with
+    the cell's text, or the two do not agree surely (a seal's inscription is neither)."""
+    y0, y1 = min(b[1] for b in blobs), max(b[3] for b in blobs)
+    if not LOST_LINE_EMS[0] * em_px <= y1 - y0 <= LOST_LINE_EMS[1] * em_px:
+        return None
+    x0 = max(cell.x0 / scale + 1, min(b[0] for b in blobs) - 3)
+    x1 = min(cell.x1 / scale - 1, max(b[2] for b in blobs) + 3)
+    left = min(w.x0 for w in cell.words) / scale
+    middle = (left + max(w.x1 for w in cell.words) / scale) / 2
+    reach = LOST_LINE_ALIGN_EM * em_px
+    if abs(x0 + 3 - left) > reach and abs((x0 + x1) / 2 - middle) > reach:
+        return None
+    rect = (x0, y0 - 3, x1, y1 + 3)
+    image = crop(pixels, rect)
+    first, second = engine.recognize([image])[0], engine.recognize_again([image])[0]
+    text = without_specks(first.text.strip())
+    if (min(first.score, second.score) < LOST_LINE_SURE or not same_reading(first.text, second.text)
+            or not text or not_print(first.text) or is_speck_reading(text)):
+        return None
+    return [rect_word(text, rect, scale, AGREED_CONFIDENCE)]

@@ -163,6 +163,13 @@ class _Walker:
         if self._indicator_subheader_row(starting):
             return
         if "funds" in blocks:
+            if self.state == "funds" and self.funds_columns and not self._funds_heading_row(starting):
+                # The block's label below the heading row that opened it (a rule a scan drew
+                # through 项目资金(万元) parted it from its top): the row is one of its lines.
+                self.funds_label_cell = blocks["funds"]
+                self.form.funds_label = self.form.funds_label or blocks["funds"].text
+                self._funds_line(starting, page)
+                return
             self._funds_header(blocks["funds"], starting)
             return
         if "goals" in blocks:
@@ -315,6 +322,8 @@ class _Walker:
         values: dict[str, Field] = {}
         for cell in starting:
             key = _map_cell(cell, self.funds_columns)
+            if key in values and (compact(values[key].text) or not compact(cell.text)):
+                continue  # the first cell holds; an empty one yields (a column a stroke parted)
             if key and cell not in label_cells:
                 values[key] = Field.of(cell)
         spilt = self._spilt_numbers(label_cells, values)
