@@ -437,3 +437,42 @@ def test_a_prose_line_whose_ink_ends_in_a_stop_its_reading_dropped_gets_it():
     cell = cell.holding([replace(word, y1=word.y1 + 6)])  # a box reaching below the line, as detected
     [out] = settle_final_stops([cell], ink, 1.0)
     assert out.words[0].text == "受补贴老年人数"
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_list_number_s_stop_both_readings_dropped_is_taken_where_its_ink_shows_it(dpi):
+    from extract.ocr.page import settle_list_stops
+    from extract.ocr.types import CellWords
+    from extract.pages.types import Word
+
+    from extract.ocr.glyphs import stop_after_digit
+
+    em = 10 * dpi / 72
+    assert stop_after_digit(glyph_ink("1.全年", "china-s", 10, dpi), em)
+    assert stop_after_digit(glyph_ink("3、推进", "china-s", 10, dpi), em) or dpi == 150  # a blurred 、 may join
+    for text in ("1全年", "2座", "1月", "12个", "3天"):
+        assert not stop_after_digit(glyph_ink(text, "china-s", 10, dpi, 0.8), em), text
+
+    def cell_of(lines: list[tuple[str, list[str]]]) -> tuple[CellWords, np.ndarray]:
+        """Printed lines, each read as the words given (a digit boxed apart: ["1", "全年保障"])."""
+        inks = [np.pad(glyph_ink(printed, "china-s", 10, dpi), ((4, 4), (8, 8))) for printed, _ in lines]
+        width = max(i.shape[1] for i in inks)
+        ink = np.vstack([np.pad(i, ((0, 0), (0, width - i.shape[1]))) for i in inks])
+        words, top = [], 0
+        for (printed, read), part in zip(lines, inks):
+            ys, xs = np.nonzero(part)
+            y0, y1 = top + ys.min() - 1.0, top + ys.max() - 2.0  # a box whose foot cuts the baseline
+            x = xs.min() - 1.0
+            for text in read:
+                w = (xs.max() - xs.min() + 2.0) * len(text) / len(printed) if len(read) > 1 else xs.max() - xs.min() + 3.0
+                words.append(Word(text, x, y0, x + w, y1, y1, em, 0.99))
+                x += w + (em * 0.4 if len(read) > 1 else 0)
+            top += part.shape[0]
+        return CellWords(0.0, 0.0, float(ink.shape[1]), float(ink.shape[0]), tuple(words)), ink
+
+    cell, ink = cell_of([("1.全年保障", ["1全年保障"]), ("2.完成验收", ["2.完成验收"])])
+    [out] = settle_list_stops([cell], ink, 1.0)
+    assert [w.text for w in out.words] == ["1.全年保障", "2.完成验收"]
+    cell, ink = cell_of([("1全年保障", ["1全年保障"]), ("2.完成验收", ["2.完成验收"])])  # printed without: left
+    [out] = settle_list_stops([cell], ink, 1.0)
+    assert [w.text for w in out.words] == ["1全年保障", "2.完成验收"]

@@ -388,6 +388,31 @@ def ends_in_stop(ink: np.ndarray, em_px: float) -> bool:
     return bool(holes) and max(holes) >= max(_STOP_HOLE_SHARE * w * h, (_STOP_HOLE_EM * em_px) ** 2)
 
 
+# A list number's stop: a small mark (this share of an em at most) low on the line, between
+# the digit and the glyph after it.
+_LIST_STOP_EM = 0.3
+_LIST_STOP_LOW = 0.55  # its middle below this share of the line's height from the top
+
+
+def stop_after_digit(ink: np.ndarray, em_px: float) -> bool:
+    """Whether a line's ink that opens with one digit ("1全年…" as read) holds a mark after
+    it — the "." or "、" of a list number both recognisers dropped — before the next glyph."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
+    blobs = sorted((tuple(int(v) for v in stats[i]) for i in range(1, n) if stats[i, 4] >= 2), key=lambda b: b[0])
+    if len(blobs) < 3:
+        return False
+    rows = np.nonzero(ink.any(axis=1))[0]
+    top, height = int(rows[0]), int(rows[-1] - rows[0] + 1)
+    digit, mark, after = blobs[0], blobs[1], blobs[2]
+    if digit[3] < 0.5 * height or mark[0] < digit[0] + digit[2] or mark[0] + mark[2] > after[0]:
+        return False  # not a digit first, or the mark overlaps a glyph
+    if max(mark[2], mark[3]) > _LIST_STOP_EM * em_px or mark[3] >= 0.5 * height:
+        return False
+    return mark[1] + mark[3] / 2 >= top + _LIST_STOP_LOW * height
+
+
 def solid(ink: np.ndarray) -> bool:
     """Whether a mark's ink (a crop around it, a pixel of paper each side) holds no loop: a
     dot or a blot, not a "。" or an "o"."""

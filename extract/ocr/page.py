@@ -28,13 +28,13 @@ from extract.ocr.types import CellWords, UprightScan
 from extract.ocr.second import (AGREED_CONFIDENCE, DASHES, DISPUTED_CONFIDENCE, MIN_SECOND_SCORE, UNREAD_INK_CONFIDENCE,
                                doubt_lost_list_stops, read_doubts_again, read_lines_again, same_reading)
 from extract.ocr.glyphs import (OPERATOR_READINGS, ends_in_stop, ink_touching, is_slash, leading_glyph, operator_of, operator_shape,
-                               percent_shape, shows, solid, stacked_glyph)
+                               percent_shape, shows, solid, stacked_glyph, stop_after_digit)
 from extract.pages.images import (
     MIN_SKEW_DEGREES, PageImage, clear_speckle_fields, despeckle, find_seals, grey, remove_grey_seals, remove_red, rotate, skew_angle, text_ink_level,
 )
 from extract.pages.types import Page, Word
 from extract.settings import Settings
-from extract.values.text import normalize
+from extract.values.text import lost_list_stops, normalize
 from extract.values.form import OPERATOR_CONFIDENCE, REVIEW_CONFIDENCE
 
 # Recognition scores compared between a page and its 180° turn, on this many short lines.
@@ -279,6 +279,55 @@ def _final_stop(cell: CellWords, i: int, ink: np.ndarray, scale: float) -> Word:
     if x1 <= x0 or not ends_in_stop(ink[y0:y1, int(x0):int(x1) + 1], em_px):
         return word
     return replace(word, text=stem + "。", x1=max(word.x1, x1 * scale))
+
+
+_BARE_ITEM = re.compile(r"^\d(?=[\u3400-\u9fff])")
+_ITEM_STOP = re.compile(r"^\d{1,2}([.、．])(?!\d)")
+
+
+def settle_list_stops(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
+    """A numbered item read without its stop ("1全年…" among "2." "3.": values/text.py
+    `lost_list_stops`) whose ink shows a small mark low after the digit gets the stop its
+    list's other items print; where the ink shows none it stays in doubt."""
+    out = []
+    for cell in cells:
+        words = cell.words
+        # A lone digit boxed apart from the text after it on its line reads as one item ("1" | "全年…").
+        texts = [w.text + words[i + 1].text if w.text.isdigit() and len(w.text) == 1 and _beside(w, words, i)
+                 else w.text for i, w in enumerate(words)]
+        lost = {i for i in lost_list_stops(texts) if _BARE_ITEM.match(texts[i])}
+        if lost:
+            stops = [m.group(1) for t in texts if (m := _ITEM_STOP.match(t))]
+            stop = max(set(stops), key=stops.count) if stops else "."
+            cell = cell.holding(_with_list_stop(w, words[i + 1] if i + 1 < len(words) else None, stop, ink, scale)
+                                if i in lost else w for i, w in enumerate(words))
+        out.append(cell)
+    return out
+
+
+def _beside(word: Word, words: tuple[Word, ...], i: int) -> bool:
+    """Whether the word after `words[i]` follows it on its line."""
+    if i + 1 >= len(words):
+        return False
+    after = words[i + 1]
+    return after.x0 >= word.x1 - 1 and after.y0 < word.y1 and after.y1 > word.y0
+
+
+def _with_list_stop(word: Word, after: Word | None, stop: str, ink: np.ndarray, scale: float) -> Word:
+    """`after`: the next word (where the digit was boxed alone, its ink ends the glyphs looked at)."""
+    em_px = word.size / scale
+    x0, y0 = int(word.x0 / scale), int(word.y0 / scale)
+    # The stop sits on the baseline, which a digit's box may cut: a little below it too.
+    y1 = int(word.y1 / scale + _LIST_STOP_BELOW_EM * em_px) + 1
+    x1 = x0 + 2.5 * em_px
+    if len(word.text) == 1 and after is not None:
+        x1 = after.x0 / scale + em_px
+    if not stop_after_digit(ink[y0:y1, max(0, x0 - 2):int(x1)], em_px):
+        return word
+    return replace(word, text=word.text[0] + stop + word.text[1:])
+
+
+_LIST_STOP_BELOW_EM = 0.25
 
 
 def drop_lone_specks(cells: list[CellWords]) -> list[CellWords]:
@@ -586,7 +635,7 @@ def settle_cells(engine: Engine, cells: list[CellWords], outside: list[Word], re
     for k, cell in zip(empty, settle_lone_glyphs([cells[k] for k in empty], ink, scale)):
         cells[k] = cell
     # Last: a 。 past a line's box is unread ink, which both recognisers read across first.
-    return doubt_lost_list_stops(settle_final_stops(cells, ink, scale))
+    return doubt_lost_list_stops(settle_list_stops(settle_final_stops(cells, ink, scale), ink, scale))
 
 
 def read_scan(image: PageImage, number: int, settings: Settings) -> Page:
