@@ -283,6 +283,9 @@ def _final_stop(cell: CellWords, i: int, ink: np.ndarray, scale: float) -> Word:
 
 _BARE_ITEM = re.compile(r"^\d(?=[\u3400-\u9fff])")
 _ITEM_STOP = re.compile(r"^\d{1,2}([.、．])(?!\d)")
+# A list number's stop is looked for this far from the digit's left, and this far below its
+# box (the stop sits on the baseline, which a digit's box may cut).
+_LIST_STOP_SEARCH_EM, _LIST_STOP_BELOW_EM = 2.5, 0.25
 
 
 def settle_list_stops(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
@@ -317,17 +320,13 @@ def _with_list_stop(word: Word, after: Word | None, stop: str, ink: np.ndarray, 
     """`after`: the next word (where the digit was boxed alone, its ink ends the glyphs looked at)."""
     em_px = word.size / scale
     x0, y0 = int(word.x0 / scale), int(word.y0 / scale)
-    # The stop sits on the baseline, which a digit's box may cut: a little below it too.
     y1 = int(word.y1 / scale + _LIST_STOP_BELOW_EM * em_px) + 1
-    x1 = x0 + 2.5 * em_px
+    x1 = x0 + _LIST_STOP_SEARCH_EM * em_px
     if len(word.text) == 1 and after is not None:
         x1 = after.x0 / scale + em_px
     if not stop_after_digit(ink[y0:y1, max(0, x0 - 2):int(x1)], em_px):
         return word
     return replace(word, text=word.text[0] + stop + word.text[1:])
-
-
-_LIST_STOP_BELOW_EM = 0.25
 
 
 def drop_lone_specks(cells: list[CellWords]) -> list[CellWords]:
