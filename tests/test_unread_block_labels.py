@@ -7,18 +7,23 @@ from __future__ import annotations
 from extract.document import process_document
 from test_glued_labels import COLS, FUNDS_HEADING, INDICATOR_HEADING, PROJECT_ROWS, ROW_H, form_pdf, row_y
 
+# Rows several of these forms print as they are.
+TOTAL_FUNDS_LINE = [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
+                    ("9.00", 7, 1)]
+ONE_INDICATOR = [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
+                 ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)]
+TOTAL_ROW = [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)]
+
 
 def test_the_funds_block_is_opened_by_its_column_labels_where_its_own_label_is_unread(tmp_path):
     rows = [
         *PROJECT_ROWS,
         [("", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
          ("执行率", 6, 1), ("得分", 7, 1)],
-        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
-         ("9.00", 7, 1)],
+        TOTAL_FUNDS_LINE,
         INDICATOR_HEADING,
-        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
-         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
-        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+        ONE_INDICATOR,
+        TOTAL_ROW,
     ]
     path = form_pdf(tmp_path / "unlabelled_funds.pdf", rows)
     form = process_document(path, "unlabelled_funds.pdf").forms[0]
@@ -36,14 +41,12 @@ def test_blocks_whose_labels_are_lost_are_opened_by_column_labels_misread_as_wel
         *PROJECT_ROWS,
         [("自资万as", 0, 2), ("年初预算数", 2, 1), ("全年预算数(A)", 3, 1), ("全年执:行数", 4, 1), ("分值", 5, 1),
          ("执行率", 6, 1), ("得分", 7, 1)],
-        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
-         ("9.00", 7, 1)],
+        TOTAL_FUNDS_LINE,
         [("积", 0, 2), ("年初设定目标", 2, 3), ("“年度总体目标完成情况综述", 5, 3)],
         [("", 0, 2), ("培训100人次", 2, 3), ("培训90人次", 5, 3)],
         INDICATOR_HEADING,
-        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
-         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
-        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+        ONE_INDICATOR,
+        TOTAL_ROW,
     ]
     path = form_pdf(tmp_path / "dark_edge.pdf", rows)
     form = process_document(path, "dark_edge.pdf").forms[0]
@@ -142,15 +145,13 @@ def test_a_rule_drawn_part_way_across_a_funds_line_does_not_make_a_line_of_its_o
     rows = [
         *PROJECT_ROWS,
         FUNDS_HEADING,
-        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
-         ("9.00", 7, 1)],
+        TOTAL_FUNDS_LINE,
         [("其中:财政拨款", 0, 2), ("80.00", 2, 1), ("80.00", 3, 1), ("72.00", 4, 1), ("", 5, 1), ("90.00", 6, 1),
          ("", 7, 1)],
         [("其他资金", 0, 2), ("20.00", 2, 1), ("20.00", 3, 1), ("18.00", 4, 1), ("", 5, 1), ("90.00", 6, 1), ("", 7, 1)],
         INDICATOR_HEADING,
-        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
-         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
-        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+        ONE_INDICATOR,
+        TOTAL_ROW,
     ]
 
     def stroke(page):
@@ -207,9 +208,8 @@ def test_the_funds_label_below_the_heading_row_that_opened_the_block_is_no_secon
         [("", 0, 1), ("其他资金", 1, 1), ("20.00", 2, 1), ("20.00", 3, 1), ("18.00", 4, 1), ("-", 5, 1),
          ("90.00", 6, 1), ("-", 7, 1)],
         INDICATOR_HEADING,
-        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
-         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
-        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+        ONE_INDICATOR,
+        TOTAL_ROW,
     ]
     path = form_pdf(tmp_path / "parted_funds_label.pdf", rows)
     form = process_document(path, "parted_funds_label.pdf").forms[0]
@@ -223,14 +223,11 @@ def test_a_funds_value_beside_a_sliver_a_stroke_parted_from_its_cell_is_read(tmp
     empty sliver of a cell beside the value: the value is the column's."""
     rows = [
         *PROJECT_ROWS,
-        [("项目资金", 0, 2), ("年初预算数", 2, 1), ("全年预算数", 3, 1), ("全年执行数", 4, 1), ("分值", 5, 1),
-         ("执行率", 6, 1), ("得分", 7, 1)],
-        [("年度资金总额", 0, 2), ("100.00", 2, 1), ("100.00", 3, 1), ("90.00", 4, 1), ("10", 5, 1), ("90.00", 6, 1),
-         ("9.00", 7, 1)],
+        FUNDS_HEADING,
+        TOTAL_FUNDS_LINE,
         INDICATOR_HEADING,
-        [("产出指标", 0, 1), ("数量指标", 1, 1), ("培训人次", 2, 1), ("≥100人次", 3, 1), ("90人次", 4, 1),
-         ("90", 5, 1), ("81", 6, 1), ("报名不足", 7, 1)],
-        [("总分", 0, 5), ("100", 5, 1), ("90", 6, 1), ("", 7, 1)],
+        ONE_INDICATOR,
+        TOTAL_ROW,
     ]
     def sliver(page):  # a stroke through the value row of 全年执行数, 8 pt left of its right rule
         y = row_y(len(PROJECT_ROWS) + 1)

@@ -34,7 +34,7 @@ from extract.pages.images import (
 )
 from extract.pages.types import Page, Word
 from extract.settings import Settings
-from extract.values.text import lost_list_stops, normalize
+from extract.values.text import list_stop, lost_list_stops, normalize
 from extract.values.form import OPERATOR_CONFIDENCE, REVIEW_CONFIDENCE
 
 # Recognition scores compared between a page and its 180° turn, on this many short lines.
@@ -255,6 +255,11 @@ _STOP_MISREAD = frozenset("°˚.·o")
 _STOP_SEARCH_EM = 0.9  # how far past a line's box its 。 is looked for
 
 
+def _follows(word: Word, after: Word) -> bool:
+    """Whether `after` stands to the right of `word` on its line."""
+    return after.x0 >= word.x1 - 1 and after.y0 < word.y1 and after.y1 > word.y0
+
+
 def settle_final_stops(cells: list[CellWords], ink: np.ndarray, scale: float) -> list[CellWords]:
     """A line of prose whose ink ends in a "。" (glyphs.ends_in_stop) that its reading left out,
     or read as "°" or ".", gets it. Lines ending in "%" are left alone: a ‰'s third ring looks
@@ -272,7 +277,7 @@ def _final_stop(cell: CellWords, i: int, ink: np.ndarray, scale: float) -> Word:
     x1 = min(word.x1 / scale + _STOP_SEARCH_EM * em_px, cell.x1 / scale - 2)
     # ...up to the next word on its line
     for w in cell.words:
-        if w is not word and w.x0 >= word.x1 - 1 and w.y0 < word.y1 and w.y1 > word.y0:
+        if w is not word and _follows(word, w):
             x1 = min(x1, w.x0 / scale - 1)
     x0 = max(word.x0 / scale, word.x1 / scale - 2 * em_px)
     y0, y1 = int(word.y0 / scale), int(word.y1 / scale) + 1
@@ -282,7 +287,6 @@ def _final_stop(cell: CellWords, i: int, ink: np.ndarray, scale: float) -> Word:
 
 
 _BARE_ITEM = re.compile(r"^\d(?=[\u3400-\u9fff])")
-_ITEM_STOP = re.compile(r"^\d{1,2}([.、．])(?!\d)")
 # A list number's stop is looked for this far from the digit's left, and this far below its
 # box (the stop sits on the baseline, which a digit's box may cut).
 _LIST_STOP_SEARCH_EM, _LIST_STOP_BELOW_EM = 2.5, 0.25
@@ -296,11 +300,11 @@ def settle_list_stops(cells: list[CellWords], ink: np.ndarray, scale: float) -> 
     for cell in cells:
         words = cell.words
         # A lone digit boxed apart from the text after it on its line reads as one item ("1" | "全年…").
-        texts = [w.text + words[i + 1].text if w.text.isdigit() and len(w.text) == 1 and _beside(w, words, i)
-                 else w.text for i, w in enumerate(words)]
+        texts = [w.text + words[i + 1].text if w.text.isdigit() and len(w.text) == 1 and i + 1 < len(words)
+                 and _follows(w, words[i + 1]) else w.text for i, w in enumerate(words)]
         lost = {i for i in lost_list_stops(texts) if _BARE_ITEM.match(texts[i])}
         if lost:
-            stops = [m.group(1) for t in texts if (m := _ITEM_STOP.match(t))]
+            stops = [stop for t in texts if (stop := list_stop(t))]
             stop = max(set(stops), key=stops.count) if stops else "."
             cell = cell.holding(_with_list_stop(w, words[i + 1] if i + 1 < len(words) else None, stop, ink, scale)
                                 if i in lost else w for i, w in enumerate(words))
@@ -308,12 +312,6 @@ def settle_list_stops(cells: list[CellWords], ink: np.ndarray, scale: float) -> 
     return out
 
 
-def _beside(word: Word, words: tuple[Word, ...], i: int) -> bool:
-    """Whether the word after `words[i]` follows it on its line."""
-    if i + 1 >= len(words):
-        return False
-    after = words[i + 1]
-    return after.x0 >= word.x1 - 1 and after.y0 < word.y1 and after.y1 > word.y0
 
 
 def _with_list_stop(word: Word, after: Word | None, stop: str, ink: np.ndarray, scale: float) -> Word:

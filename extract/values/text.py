@@ -30,8 +30,14 @@ def compact(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
-_LIST_ITEM = re.compile(r"^(\d{1,2})[.、．](?!\d)")  # "99.5%。" on its own line opens no item
+_LIST_ITEM = re.compile(r"^(\d{1,2})([.、．])(?!\d)")  # "99.5%。" on its own line opens no item
 _LOST_STOP = re.compile(r"^(\d{1,2})(?=[\u3400-\u9fff])")
+
+
+def list_stop(line: str) -> str | None:
+    """The stop after a numbered item's number ("." in "2.完成", "、" in "3、推进"), or None."""
+    m = _LIST_ITEM.match(line)
+    return m.group(2) if m else None
 
 
 def lost_list_stops(lines: list[str]) -> set[int]:
