@@ -191,3 +191,30 @@ def test_a_round_dot_of_dust_beside_a_line_leaves_it_sure_and_a_stop_ring_does_n
     assert not _is_speck((233, 38, 237, 50), size_px, comma, around)
     words = read_lines_again(get_engine(), cell, [(232, 37, 239, 44)], dusty, SCALE, TextSettings())
     assert [(x.text, x.confidence) for x in words] == [("未造成严重后果", 0.99), ("已约谈相关责任人", 0.99)]
+
+
+def _read_apart(image: np.ndarray, cut: int) -> list[Word]:
+    """The line read as the detector may box it: a box ending at `cut` px, and one from there on."""
+    from extract.ocr.convert import crop, rect_word
+
+    h, w = image.shape[:2]
+    rects = [(8, 2, cut, h - 2), (cut - 2, 2, w - 4, h - 2)]
+    readings = get_engine().recognize([crop(image, r) for r in rects])
+    return [rect_word(r.text, rect, SCALE, r.score) for r, rect in zip(readings, rects)]
+
+
+def test_a_glyph_s_edge_boxed_apart_and_read_as_a_glyph_goes_where_both_read_the_stretch_without_it():
+    from extract.ocr.page import read_joins_again
+
+    image = _line("工。今后将合理安排")
+    h, w = image.shape[:2]
+    words = _read_apart(image, 28)  # the box ends inside 工: its bar ends read "二"
+    assert [x.text for x in words] == ["二", "工。今后将合理安排"]
+    out = read_joins_again(get_engine(), words, [(8, 2, w - 4, h - 2)], image, SCALE)
+    assert [(x.text, x.confidence) for x in out] == [("工。今后将合理安排", AGREED_CONFIDENCE)]
+    # A glyph of its own boxed apart stays.
+    image = _line("1工。今后将合理安排")
+    h, w = image.shape[:2]
+    words = _read_apart(image, 23)
+    out = read_joins_again(get_engine(), words, [(8, 2, w - 4, h - 2)], image, SCALE)
+    assert "".join(x.text for x in out).startswith("1")

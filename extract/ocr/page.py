@@ -566,7 +566,9 @@ def read_words(engine: Engine, pixels: np.ndarray, boxes: list[Rect], tables, sc
     from faint ink dropped."""
     rects = [part for box in untangle(boxes) for part in split_at_rules(box, scale, tables.grids, tables.vlines)]
     words = drop_doubled_marks(read_boxes(engine, pixels, rects, scale))
-    joins = [u for u in cut_through(boxes) if len(split_at_rules(u, scale, tables.grids, tables.vlines)) == 1]
+    # (a union across a rule: the detector reached over it into a cell's first glyph; its part
+    # past the rule is the join)
+    joins = [part for u in cut_through(boxes) for part in split_at_rules(u, scale, tables.grids, tables.vlines)]
     words = read_joins_again(engine, words, joins, pixels, scale)
     return drop_faint_words(words, pixels, scale)
 
@@ -575,15 +577,22 @@ def read_joins_again(engine: Engine, words: list[Word], joins: list[Rect], pixel
                      scale: float) -> list[Word]:
     """Where the detector parted a line inside a character (convert.cut_through), the whole
     stretch is read again: if its reading says more than its parts and both recognisers
-    agree on it, it replaces them; if they differ, the parts stay, in doubt."""
+    agree on it, it replaces them; if they differ, the parts stay, in doubt. A part no wider
+    than a glyph whose text the whole stretch does not hold was that glyph's cut-off edge
+    read as a glyph of its own ("二" beside "工。…" that holds 工): where both recognisers
+    read the stretch as the other parts, it goes."""
     for x0, y0, x1, y1 in joins:
-        parts = [w for w in words if x0 - 1 <= w.x0 / scale and w.x1 / scale <= x1 + 1 and y0 - 1 <= w.cy / scale <= y1 + 1]
+        parts = sorted((w for w in words if x0 - 1 <= w.x0 / scale and w.x1 / scale <= x1 + 1
+                        and y0 - 1 <= w.cy / scale <= y1 + 1), key=lambda w: w.x0)
         if len(parts) < 2:
             continue
         image = crop(pixels, (x0, y0, x1, y1))
         first = engine.recognize([image])[0]
-        joined = "".join(w.text for w in sorted(parts, key=lambda w: w.x0))
-        if same_reading(first.text, joined) or len(normalize(without_specks(first.text))) <= len(normalize(joined)):
+        joined = "".join(w.text for w in parts)
+        if same_reading(first.text, joined):
+            continue
+        says_more = len(normalize(without_specks(first.text))) > len(normalize(joined))
+        if not says_more and not _cut_edge_read_apart(first.text, parts):
             continue
         second = engine.recognize_again([image])[0]
         agreed = (min(first.score, second.score) >= MIN_SECOND_SCORE and same_reading(first.text, second.text)
@@ -592,10 +601,20 @@ def read_joins_again(engine: Engine, words: list[Word], joins: list[Rect], pixel
             union = rect_word(without_specks(first.text.strip()), (x0, y0, x1, y1), scale, AGREED_CONFIDENCE)
             ids = {id(w) for w in parts}
             words = [union if w is parts[0] else w for w in words if w is parts[0] or id(w) not in ids]
+        elif not says_more:
+            continue
         else:
             ids = {id(w) for w in parts}
             words = [replace(w, confidence=min(w.confidence, DISPUTED_CONFIDENCE)) if id(w) in ids else w for w in words]
     return words
+
+
+def _cut_edge_read_apart(reading: str, parts: list[Word]) -> bool:
+    for i, part in enumerate(parts):
+        rest = "".join(w.text for j, w in enumerate(parts) if j != i)
+        if len(part.text) == 1 and part.x1 - part.x0 <= part.y1 - part.y0 and same_reading(reading, rest):
+            return True
+    return False
 
 
 def cell_words(grids: list[Grid], words: list[Word]) -> tuple[list[CellWords], list[Word]]:
